@@ -1,0 +1,44 @@
+# Two commands for a newcomer: `make deck` and `make test`. Each sets up .venv when needed.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+ARGS   ?=
+
+.PHONY: deck test cards fetch lint bench preview format clean
+
+$(VENV)/.runtime: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	@touch $@
+
+$(VENV)/.dev: pyproject.toml $(VENV)/.runtime
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $@
+
+deck: $(VENV)/.runtime  ## build dist/*.apkg from cards/
+	$(PY) build_deck.py build $(ARGS)
+
+test: $(VENV)/.dev  ## lint the code and run the whole test suite
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest $(ARGS)
+
+cards: $(VENV)/.runtime  ## snapshots in sources/ -> card files in cards/ (never overwrites edits)
+	$(PY) build_deck.py scrape $(ARGS)
+
+fetch: $(VENV)/.runtime  ## refresh one snapshot from the live page: make fetch SOURCE=upwork [URL=...]
+	$(PY) build_deck.py fetch $(SOURCE) $(if $(URL),--url $(URL))
+
+lint: $(VENV)/.runtime  ## check every card file
+	$(PY) build_deck.py lint $(ARGS)
+
+bench: $(VENV)/.dev  ## print build speed and size figures
+	$(PY) -m tests.bench $(ARGS)
+
+format: $(VENV)/.dev
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+clean:
+	rm -rf build dist

@@ -1,0 +1,278 @@
+"""Card files: `cards/<source>/NNN-slug.md`, one per source question; the source of truth.
+
+A card file is front matter between `---` lines, then `# question`, the answer, and optional
+`## Context` / `## Editor's note` / `## Source answer` sections. The front matter is a strict
+subset of YAML (``key: value``, ``key: [a, b]``, ``# comments``): no anchors, tags or nesting,
+so a card can neither smuggle objects in nor blow up the reader, and every key has a line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import DeckError, Problem, fail
+from .taxonomy import ANSWER_ORIGINS, DIFFICULTIES, TOPICS
+
+KEYS = ("id", "source", "ref", "section", "difficulty", "topics", "answer_origin", "duplicate_of")
+REQUIRED = ("id", "source", "ref", "difficulty", "topics", "answer_origin")
+SECTIONS = {"context": "Context", "editor_note": "Editor's note", "source_answer": "Source answer"}
+ID_RX = re.compile(r"^[a-z][a-z0-9]*-[a-z0-9]+$")
+WORD_RX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+MAX_BYTES = 256 * 1024
+
+
+@dataclass(frozen=True)
+class Card:
+    id: str
+    source: str
+    ref: str
+    difficulty: str
+    topics: tuple[str, ...]
+    answer_origin: str
+    question: str
+    answer: str = ""
+    section: str | None = None
+    duplicate_of: str | None = None
+    context: str = ""
+    editor_note: str = ""
+    source_answer: str = ""
+    path: Path | None = field(default=None, compare=False)
+    # line numbers: front-matter keys, "question", "answer", and each section, for messages
+    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, 1)
+
+
+def _scalar(raw: str) -> str:
+    raw = raw.strip()
+    if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "\"'":
+        return raw[1:-1]
+    return raw
+
+
+def _strip_comment(value: str) -> str:
+    return re.sub(r"\s+#.*$", "", value).strip()
+
+
+def parse_front_matter(lines: list[str], path: Path) -> tuple[dict[str, object], dict[str, int], int]:
+    """Parse the front matter; return (values, key lines, index of the first body line)."""
+    if not lines or lines[0].strip() != "---":
+        raise fail(path, 1, "card must start with '---' front matter")
+    values: dict[str, object] = {}
+    where: dict[str, int] = {}
+    for i in range(1, len(lines)):
+        line = lines[i]
+        n = i + 1
+        if line.strip() == "---":
+            return values, where, i + 1
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        m = re.match(r"^([A-Za-z_][A-Za-z0-9_]*):(.*)$", line)
+        if not m:
+            raise fail(path, n, f"front matter: expected 'key: value', got {line.strip()[:60]!r}")
+        key, value = m.group(1), _strip_comment(m.group(2))
+        if key not in KEYS:
+            raise fail(path, n, f"front matter: unknown key {key!r} (known: {', '.join(KEYS)})")
+        if key in values:
+            raise fail(path, n, f"front matter: key {key!r} given twice")
+        if value[:1] in "&*!|>{":
+            raise fail(path, n, f"front matter: {key!r}: anchors, aliases, tags and blocks are not allowed")
+        if value.startswith("["):
+            if not value.endswith("]"):
+                raise fail(path, n, f"front matter: {key!r}: unterminated list")
+            values[key] = [_scalar(v) for v in value[1:-1].split(",") if v.strip()]
+        else:
+            values[key] = _scalar(value)
+        where[key] = n
+    raise fail(path, 1, "front matter is not closed by a '---' line")
+
+
+def _check(values: dict[str, object], where: dict[str, int], path: Path) -> list[Problem]:
+    problems = []
+
+    def bad(key: str, msg: str) -> None:
+        problems.append(Problem(path, where.get(key, 1), msg))
+
+    for key in REQUIRED:
+        if key not in values or values[key] in ("", []):
+            bad(key, f"front matter: missing {key!r}")
+    for key in KEYS:
+        if key in values and key != "topics" and isinstance(values[key], list):
+            bad(key, f"front matter: {key!r} must be a single value, not a list")
+    if isinstance(values.get("id"), str) and values["id"] and not ID_RX.match(values["id"]):
+        bad("id", f"id {values['id']!r} must look like '<source>-<ref>' (lower case, digits, one '-')")
+    if values.get("difficulty") and values["difficulty"] not in DIFFICULTIES:
+        bad("difficulty", f"unknown difficulty {values['difficulty']!r} (one of: {', '.join(DIFFICULTIES)})")
+    if values.get("answer_origin") and values["answer_origin"] not in ANSWER_ORIGINS:
+        bad("answer_origin", f"unknown answer_origin {values['answer_origin']!r} ({', '.join(ANSWER_ORIGINS)})")
+    topics = values.get("topics")
+    if topics is not None and not isinstance(topics, list):
+        bad("topics", "topics must be a list: topics: [a, b]")
+    for t in topics if isinstance(topics, list) else []:
+        if t not in TOPICS:
+            bad("topics", f"unknown topic {t!r} (see docs/taxonomy.md)")
+    for key in ("source", "section", "duplicate_of", "ref"):
+        v = values.get(key)
+        if isinstance(v, str) and v and not WORD_RX.match(v):
+            bad(key, f"{key} {v!r} has characters other than letters, digits, '-', '_' and '.'")
+    return problems
+
+
+def _split_body(lines: list[str], start: int, path: Path) -> tuple[str, dict[str, str], dict[str, int]]:
+    """Body lines -> question, {answer/sections: markdown}, line numbers."""
+    heads = {v.lower(): k for k, v in SECTIONS.items()}
+    parts: dict[str, list[str]] = {"answer": []}
+    where: dict[str, int] = {}
+    question = None
+    current = "answer"
+    fence = None
+    for i in range(start, len(lines)):
+        line, n = lines[i], i + 1
+        stripped = line.strip()
+        if m := re.match(r"^(`{3,}|~{3,})(.*)$", stripped):
+            if fence is None:
+                fence = m.group(1)
+            elif m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not m.group(2).strip():
+                fence = None
+        if fence is None and question is None:
+            if not stripped:
+                continue
+            if not line.startswith("# "):
+                raise fail(path, n, "expected the question as a '# ' heading after the front matter")
+            question = line[2:].strip()
+            where["question"] = n
+            continue
+        if fence is None and line.startswith("## "):
+            title = line[3:].strip().lower()
+            if title not in heads:
+                known = ", ".join(f"'## {v}'" for v in SECTIONS.values())
+                raise fail(path, n, f"unknown section {line.strip()!r} (known: {known}; use ### inside answers)")
+            current = heads[title]
+            if current in parts:
+                raise fail(path, n, f"section {line.strip()!r} appears twice")
+            parts[current] = []
+            where[current] = n
+            continue
+        if fence is None and line.startswith("# "):
+            raise fail(path, n, "a second '# ' heading: one question per card file")
+        if current == "answer" and "answer" not in where and stripped:
+            where["answer"] = n
+        parts[current].append(line)
+    if fence is not None:
+        raise fail(path, len(lines), f"unterminated code fence {fence!r}")
+    if question is None:
+        raise fail(path, len(lines) or 1, "missing the question ('# ' heading)")
+    return question, {k: "\n".join(v).strip("\n").rstrip() for k, v in parts.items()}, where
+
+
+def parse_card(text: str, path: Path) -> Card:
+    """Parse a card file's text; raise DeckError with every problem found at its line."""
+    lines = text.split("\n")
+    values, where, body_start = parse_front_matter(lines, path)
+    problems = _check(values, where, path)
+    if problems:
+        raise DeckError(problems)
+    question, parts, body_where = _split_body(lines, body_start, path)
+    where.update(body_where)
+    if not question:
+        raise fail(path, where["question"], "the question is empty")
+    answer = parts["answer"]
+    origin = str(values["answer_origin"])
+    if origin == "missing" and answer:
+        raise fail(path, where.get("answer", 1), "answer_origin is 'missing' but the card has an answer")
+    return Card(
+        id=str(values["id"]),
+        source=str(values["source"]),
+        ref=str(values["ref"]),
+        difficulty=str(values["difficulty"]),
+        topics=tuple(values["topics"]),  # type: ignore[arg-type]
+        answer_origin=origin,
+        question=question,
+        answer=answer,
+        section=str(values["section"]) if values.get("section") else None,
+        duplicate_of=str(values["duplicate_of"]) if values.get("duplicate_of") else None,
+        context=parts.get("context", ""),
+        editor_note=parts.get("editor_note", ""),
+        source_answer=parts.get("source_answer", ""),
+        path=path,
+        lines=where,
+    )
+
+
+def read_card(path: Path) -> Card:
+    """Read and parse one card file, with clear errors for unreadable files."""
+    data = path.read_bytes()
+    if len(data) > MAX_BYTES:
+        raise fail(path, 1, f"card file is {len(data)} bytes; the limit is {MAX_BYTES}")
+    if b"\0" in data:
+        raise fail(path, 1, "card file is binary (contains NUL bytes)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise fail(path, line, f"card file is not UTF-8 ({exc.reason})") from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise fail(path, 1, "card file is empty")
+    return parse_card(text, path)
+
+
+def format_card(card: Card) -> str:
+    """The canonical text of a card file (what the scraper writes)."""
+    fm = [
+        "---",
+        f"id: {card.id}",
+        f"source: {card.source}",
+        f"ref: {card.ref}",
+    ]
+    if card.section:
+        fm.append(f"section: {card.section}")
+    fm += [
+        f"difficulty: {card.difficulty}",
+        f"topics: [{', '.join(card.topics)}]",
+        f"answer_origin: {card.answer_origin}",
+    ]
+    if card.duplicate_of:
+        fm.append(f"duplicate_of: {card.duplicate_of}")
+    fm.append("---")
+    body = [f"# {card.question}", ""]
+    if card.answer:
+        body += [card.answer, ""]
+    for key, title in SECTIONS.items():
+        value = getattr(card, key)
+        if value:
+            body += [f"## {title}", "", value, ""]
+    return "\n".join(fm + [""] + body).rstrip("\n") + "\n"
+
+
+def card_files(cards_dir: Path) -> list[Path]:
+    """Every card file under `cards/`, sorted (README files excluded)."""
+    return sorted(p for p in cards_dir.glob("*/*.md") if p.name.lower() != "readme.md")
+
+
+def read_cards(cards_dir: Path) -> list[Card]:
+    """Read every card; collect all problems (bad files, duplicate ids) before raising."""
+    cards: list[Card] = []
+    problems: list[Problem] = []
+    seen: dict[str, Card] = {}
+    for path in card_files(cards_dir):
+        try:
+            card = read_card(path)
+        except DeckError as exc:
+            problems += exc.problems
+            continue
+        if card.source != path.parent.name:
+            problems.append(Problem(path, card.line_of("source"), f"source {card.source!r} but the file is in cards/{path.parent.name}/"))
+        key = card.id.lower()
+        if key in seen:
+            other = seen[key]
+            problems.append(Problem(path, card.line_of("id"), f"duplicate id {card.id!r}: also used by {other.path}:{other.line_of('id')}"))
+            continue
+        seen[key] = card
+        cards.append(card)
+    if problems:
+        raise DeckError(problems)
+    return cards

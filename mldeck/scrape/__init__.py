@@ -1,0 +1,1 @@
+"""Scrapers: article snapshot (or live page) -> blocks -> question records -> card files."""

@@ -1,0 +1,41 @@
+"""`scrape`: every source's snapshot -> card files, all parsed before anything is written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..sources import Source
+from .records import Question
+from .sites import scrape_snapshot
+from .sync import SyncReport, apply, card_label, plan_source
+
+
+def scrape_all(sources: dict[str, Source], cards_dir: Path, only: list[str] | None = None) -> list[tuple[SyncReport, list[Question]]]:
+    """Scrape the chosen sources, then write their cards. Raises DeckError before any write."""
+    chosen = [s for name, s in sources.items() if not only or name in only]
+    scraped = [(s, scrape_snapshot(s)) for s in chosen]  # all parse, or nothing is written
+    plans = [(cards_dir / s.name, qs, *plan_source(qs, cards_dir / s.name)) for s, qs in scraped]
+    results = []
+    for folder, qs, report, writes, lock in plans:
+        apply(folder, writes, lock)
+        results.append((report, qs))
+    return results
+
+
+def summary(results: list[tuple[SyncReport, list[Question]]]) -> list[str]:
+    lines = []
+    for report, qs in results:
+        lines.append(
+            f"{report.source}: {len(qs)} questions; {len(report.created)} new, {len(report.updated)} updated, "
+            f"{len(report.unchanged)} unchanged, {len(report.kept)} edited by hand (kept), "
+            f"{len(report.conflicts)} conflicts, {len(report.deleted)} deleted (not recreated)"
+        )
+        missing = [card_label(q) for q in qs if not q.answer]
+        if missing:
+            lines.append(f"  no answer in the article ({len(missing)}): {', '.join(missing)}")
+        for q in qs:
+            for d in q.dropped:
+                lines.append(f"  left out of {card_label(q)}: {d}")
+        for c in report.conflicts:
+            lines.append(f"  CONFLICT {c}")
+    return lines
