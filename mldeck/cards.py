@@ -128,13 +128,13 @@ def _split_body(lines: list[str], start: int, path: Path) -> tuple[str, dict[str
     where: dict[str, int] = {}
     question = None
     current = "answer"
-    fence = None
+    fence, fence_line = None, 0
     for i in range(start, len(lines)):
         line, n = lines[i], i + 1
         stripped = line.strip()
         if m := re.match(r"^(`{3,}|~{3,})(.*)$", stripped):
             if fence is None:
-                fence = m.group(1)
+                fence, fence_line = m.group(1), n
             elif m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not m.group(2).strip():
                 fence = None
         if fence is None and question is None:
@@ -162,7 +162,7 @@ def _split_body(lines: list[str], start: int, path: Path) -> tuple[str, dict[str
             where["answer"] = n
         parts[current].append(line)
     if fence is not None:
-        raise fail(path, len(lines), f"unterminated code fence {fence!r}")
+        raise fail(path, fence_line, f"unterminated code fence: the {fence!r} opened here is never closed")
     if question is None:
         raise fail(path, len(lines) or 1, "missing the question ('# ' heading)")
     return question, {k: "\n".join(v).strip("\n").rstrip() for k, v in parts.items()}, where
@@ -265,11 +265,21 @@ def read_cards(cards_dir: Path) -> list[Card]:
             problems += exc.problems
             continue
         if card.source != path.parent.name:
-            problems.append(Problem(path, card.line_of("source"), f"source {card.source!r} but the file is in cards/{path.parent.name}/"))
+            problems.append(
+                Problem(
+                    path, card.line_of("source"), f"source {card.source!r} but the file is in cards/{path.parent.name}/"
+                )
+            )
         key = card.id.lower()
         if key in seen:
             other = seen[key]
-            problems.append(Problem(path, card.line_of("id"), f"duplicate id {card.id!r}: also used by {other.path}:{other.line_of('id')}"))
+            problems.append(
+                Problem(
+                    path,
+                    card.line_of("id"),
+                    f"duplicate id {card.id!r}: also used by {other.path}:{other.line_of('id')}",
+                )
+            )
             continue
         seen[key] = card
         cards.append(card)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import fail
+from .blocks import Block
 from .records import Question, body_markdown, check_numbering, find_block, split_questions
 
 GENERAL = r"^General/Competency Questions\.?$"
@@ -33,5 +34,3 @@ def scrape(blocks: list[Block], path: Path, expected: int) -> list[Question]:
             raise fail(path, raw.body[0].line, f"technical question {raw.number}: unexpected text in the list")
         out.append(Question("alldus", raw.number, raw.text, "", raw.line, "technical"))
     return out
-
-

@@ -140,5 +140,3 @@ def refresh_snapshot(source: Source, url: str | None = None, timeout: float = 15
         raise FetchError(f"the page does not parse into the expected questions; snapshot kept:\n{exc}") from None
     write_atomic(source.snapshot, text)
     return source.snapshot, len(questions)
-
-

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import fail
 from ..sources import Source
 from .records import Question
 from .sites import scrape_snapshot
 from .sync import SyncReport, apply, card_label, plan_source
 
 
-def scrape_all(sources: dict[str, Source], cards_dir: Path, only: list[str] | None = None) -> list[tuple[SyncReport, list[Question]]]:
+def scrape_all(
+    sources: dict[str, Source], cards_dir: Path, only: list[str] | None = None
+) -> list[tuple[SyncReport, list[Question]]]:
     """Scrape the chosen sources, then write their cards. Raises DeckError before any write."""
+    unknown = sorted(set(only or []) - set(sources))
+    if unknown:
+        raise fail("sources/", 1, f"unknown source(s) {', '.join(unknown)} (known: {', '.join(sources)})")
     chosen = [s for name, s in sources.items() if not only or name in only]
     scraped = [(s, scrape_snapshot(s)) for s in chosen]  # all parse, or nothing is written
     plans = [(cards_dir / s.name, qs, *plan_source(qs, cards_dir / s.name)) for s, qs in scraped]

@@ -8,6 +8,7 @@ article changed a field of an edited card, that is reported as a conflict.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import re
@@ -15,7 +16,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..cards import Card, format_card
+from ..cards import Card, format_card, parse_card
+from ..errors import DeckError
 from ..fsio import write_atomic
 from ..taxonomy import difficulty_for, topics_for
 from .records import Question
@@ -63,7 +65,12 @@ def card_from_question(q: Question) -> Card:
 
 def field_hashes(card: Card) -> dict[str, str]:
     meta = f"{card.ref}|{card.section}"
-    return {"question": _sha(card.question), "answer": _sha(card.answer), "context": _sha(card.context), "meta": _sha(meta)}
+    return {
+        "question": _sha(card.question),
+        "answer": _sha(card.answer),
+        "context": _sha(card.context),
+        "meta": _sha(meta),
+    }
 
 
 @dataclass
@@ -132,10 +139,37 @@ def plan_source(questions: list[Question], folder: Path) -> tuple[SyncReport, di
             new_lock[card.id] = entry
             continue
         what = ", ".join(changed) if entry else "no scrape record for this card"
-        detail = "\n".join(f"    upstream {f}: {_field_text(card, f)[:300]!r}" for f in changed if f != "meta")
+        mine = _parse_quietly(path, current)
+        detail = "\n".join(
+            f"    {f}: {word_diff(_field_text(mine, f) if mine else '', _field_text(card, f))}"
+            for f in changed
+            if f != "meta"
+        )
         report.conflicts.append(f"{path}: edited by hand, and the article changed ({what})\n{detail}".rstrip())
         new_lock[card.id] = entry or {"file": "", "fields": {}}
     return report, writes, new_lock
+
+
+def _parse_quietly(path: Path, text: str) -> Card | None:
+    try:
+        return parse_card(text.replace("\r\n", "\n"), path)
+    except DeckError:
+        return None
+
+
+def word_diff(mine: str, upstream: str, limit: int = 400) -> str:
+    """Where the article's new text differs from the card's: `…context [-yours-] {+article+} …`."""
+    a, b = mine.split(), upstream.split()
+    pieces = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        before = " ".join(a[max(0, i1 - 4) : i1])
+        old = f"[-{' '.join(a[i1:i2])}-] " if i2 > i1 else ""
+        new = f"{{+{' '.join(b[j1:j2])}+}}" if j2 > j1 else ""
+        pieces.append(f"…{before} {old}{new}")
+    text = " ".join(pieces) or "(same words, different layout)"
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _field_text(card: Card, name: str) -> str:
