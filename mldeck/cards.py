@@ -17,7 +17,8 @@ from .taxonomy import ANSWER_ORIGINS, DIFFICULTIES, TOPICS
 
 KEYS = ("id", "source", "ref", "section", "difficulty", "topics", "answer_origin", "duplicate_of")
 REQUIRED = ("id", "source", "ref", "difficulty", "topics", "answer_origin")
-SECTIONS = {"context": "Context", "editor_note": "Editor's note", "source_answer": "Source answer"}
+# Sections after the answer, in the order the writer puts them.
+SECTIONS = {"editor_note": "Editor's note", "source_answer": "Source answer", "context": "Context"}
 ID_RX = re.compile(r"^[a-z][a-z0-9]*-[a-z0-9]+$")
 WORD_RX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 MAX_BYTES = 256 * 1024
@@ -158,8 +159,9 @@ def _split_body(lines: list[str], start: int, path: Path) -> tuple[str, dict[str
             continue
         if fence is None and line.startswith("# "):
             raise fail(path, n, "a second '# ' heading: one question per card file")
-        if current == "answer" and "answer" not in where and stripped:
-            where["answer"] = n
+        if stripped and f"{current}:body" not in where:
+            where[f"{current}:body"] = n
+            where.setdefault(current, n)
         parts[current].append(line)
     if fence is not None:
         raise fail(path, fence_line, f"unterminated code fence: the {fence!r} opened here is never closed")

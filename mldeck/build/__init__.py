@@ -1,0 +1,1 @@
+"""The build: card files -> rendered notes -> a reproducible .apkg."""

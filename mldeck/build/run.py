@@ -1,0 +1,154 @@
+"""`build`: cards/ -> dist/<deck>.apkg. Validates everything before writing anything."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import __version__
+from ..anki.model import DECK_IDS, ROOT_DECK, make_model, template_paths
+from ..cards import Card, card_files, read_cards
+from ..errors import DeckError
+from ..fsio import write_atomic
+from ..render.media import MediaStore
+from ..sources import Source, load_sources
+from .gitmeta import FileTimes
+from .notes import Filters, NoteSpec, build_note, group_duplicates
+from .progress import Progress
+from .render_cards import CardRenderer
+
+DECK_FILE = "ml-interview-questions.apkg"
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the checkout that holds the mldeck package
+CODE_FOLDERS = ("mldeck/render", "mldeck/build")  # code that shapes note fields: bumps every note's mod
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    split: str = "difficulty"
+    filters: Filters = Filters()
+    out: Path | None = None
+    quiet: bool = False
+    force: bool = False
+    diagrams: bool = True
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    notes: list[NoteSpec] = field(default_factory=list)
+    skipped: list[Card] = field(default_factory=list)
+    media: dict[str, bytes] = field(default_factory=dict)
+    up_to_date: bool = False
+    rendered: int = 0
+    cached: int = 0
+
+
+def _inputs_key(root: Path, opts: BuildOptions, times: FileTimes, code_times: FileTimes) -> str:
+    """A hash of everything the deck depends on: when it matches the last build, skip."""
+    h = hashlib.sha256(f"{__version__}|{opts.split}|{sorted(opts.filters.sources)}|{sorted(opts.filters.difficulties)}"
+                       f"|{sorted(opts.filters.tags)}|{opts.diagrams}".encode())  # fmt: skip
+    paths = [(root, times, p) for p in card_files(root / "cards")]
+    for folder in ("media", "sources"):
+        paths += [(root, times, p) for p in sorted((root / folder).rglob("*")) if p.is_file()]
+    code = sorted(p for p in (PACKAGE_ROOT / "mldeck").rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    paths += [(PACKAGE_ROOT, code_times, p) for p in code]
+    for base, t, p in paths:
+        rel = p.relative_to(base).as_posix()
+        h.update(f"{rel}|{t.time_of(rel)}|".encode())
+        h.update(hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def deck_description(sources: dict[str, Source]) -> str:
+    items = []
+    for s in sources.values():
+        title = f'<a href="{s.url}">{s.title}</a>' if s.url else f"“{s.title}”"
+        items.append(f"<li>{s.publisher}: {title} ({s.author})</li>")
+    return (
+        f"<p>Machine-learning interview questions, deck version {__version__}.</p>"
+        f"<p>Built from three articles:</p><ul>{''.join(items)}</ul>"
+        "<p>Questions and the articles' answers are quoted with attribution to their publishers; "
+        "each card's back says where it came from and whether the answer was written for this deck.</p>"
+    )
+
+
+def _diagram_renderer(root: Path, enabled: bool):
+    if not enabled:
+        return None
+    try:
+        from ..render.diagrams import DiagramCache
+    except ImportError:
+        return None
+    return DiagramCache(root / "build" / "cache" / "diagrams")
+
+
+def build_deck(root: Path, opts: BuildOptions) -> BuildResult:
+    out = opts.out or root / "dist" / DECK_FILE
+    result = BuildResult(out)
+    times = FileTimes(root)
+    code_times = times if root == PACKAGE_ROOT else FileTimes(PACKAGE_ROOT)
+    key = _inputs_key(root, opts, times, code_times)
+    stamp = root / "build" / "stamps" / (out.name + ".json")
+    if not opts.force and out.is_file() and stamp.is_file():
+        saved = json.loads(stamp.read_text(encoding="utf-8"))
+        if saved.get("key") == key and saved.get("sha256") == hashlib.sha256(out.read_bytes()).hexdigest():
+            result.up_to_date = True
+            return result
+
+    sources = load_sources(root / "sources")
+    cards = read_cards(root / "cards")
+    _check_sources(cards, sources)
+    groups, problems = group_duplicates(cards)
+    if problems:
+        raise DeckError(problems)
+
+    media = MediaStore(root)
+    render = CardRenderer(
+        media, root / "build" / "cache" / "render", __version__, _diagram_renderer(root, opts.diagrams)
+    )
+    code_time = max(code_times.latest_under(f) for f in CODE_FOLDERS)
+    progress = Progress(len(groups), quiet=opts.quiet)
+    notes: list[NoteSpec] = []
+    for target_id in sorted(groups):
+        group = groups[target_id]
+        progress.step(target_id)
+        if not group[0].answer and group[0].answer_origin == "missing":
+            result.skipped.append(group[0])
+            continue
+        mod = max([code_time] + [times.time_of(c.path.relative_to(root).as_posix()) for c in group if c.path])
+        notes.append(build_note(group, sources, render, opts.split, mod))
+    progress.done()
+    render.raise_problems()
+
+    notes = [n for n in notes if opts.filters.keep(n)]
+    if not notes:
+        raise DeckError([])  # the CLI says "no notes match"
+    model_mod = code_times.latest(template_paths())
+    descriptions = {ROOT_DECK: deck_description(sources)}
+    from .apkg import write_apkg
+
+    write_apkg(out, make_model(), DECK_IDS, descriptions, notes, media.files, model_mod)
+    digest = hashlib.sha256(out.read_bytes()).hexdigest()
+    write_atomic(stamp, json.dumps({"key": key, "sha256": digest}))
+    result.notes, result.media = notes, dict(media.files)
+    result.rendered, result.cached = render.misses, render.hits
+    return result
+
+
+def _check_sources(cards: list[Card], sources: dict[str, Source]) -> None:
+    from ..errors import Problem
+
+    problems = [
+        Problem(c.path or c.id, c.line_of("source"), f"unknown source {c.source!r} (known: {', '.join(sources)})")
+        for c in cards
+        if c.source not in sources
+    ]
+    if problems:
+        raise DeckError(problems)
+
+
+def warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)

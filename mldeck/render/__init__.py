@@ -1,0 +1,1 @@
+"""Rendering: card Markdown -> sanitised HTML for Anki fields."""

@@ -1,0 +1,58 @@
+"""Images that cards reference from `media/`: checked, and packaged under content-hashed names.
+
+A card writes `![alt](media/roc.png)`. The deck gets `mldeck-<sha256 prefix>.png`: the name
+changes whenever the bytes do (Anki never re-imports a changed file under an old name) and
+never starts with `_` (Anki treats those as shared and never updates them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+EXTENSIONS = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
+SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+class MediaError(ValueError):
+    """A bad image reference; the message says why."""
+
+
+def packaged_name(data: bytes, suffix: str) -> str:
+    return f"mldeck-{hashlib.sha256(data).hexdigest()[:20]}{suffix.lower()}"
+
+
+class MediaStore:
+    """Resolves `media/…` references and remembers what the deck must carry."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.media_dir = (root / "media").resolve()
+        self.files: dict[str, bytes] = {}  # packaged name -> bytes
+        self._by_src: dict[str, str] = {}
+
+    def add_bytes(self, data: bytes, suffix: str) -> str:
+        name = packaged_name(data, suffix)
+        self.files[name] = data
+        return name
+
+    def resolve(self, src: str) -> str:
+        """Packaged name for an image reference, or MediaError."""
+        if src in self._by_src:
+            return self._by_src[src]
+        if SCHEME.match(src) or src.startswith("//"):
+            raise MediaError(f"image {src!r}: only files from media/ are allowed (cards must work offline)")
+        rel = src.lstrip("./")
+        if not rel.startswith("media/"):
+            raise MediaError(f"image {src!r}: must be a path under media/, e.g. media/roc.png")
+        path = (self.root / rel).resolve()
+        if self.media_dir not in path.parents:
+            raise MediaError(f"image {src!r}: escapes the media/ folder")
+        if path.suffix.lower() not in EXTENSIONS:
+            raise MediaError(f"image {src!r}: unsupported type (use {', '.join(sorted(EXTENSIONS))})")
+        if not path.is_file():
+            raise MediaError(f"image {src!r}: no such file in media/")
+        name = self.add_bytes(path.read_bytes(), path.suffix)
+        self._by_src[src] = name
+        return name
