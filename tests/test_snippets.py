@@ -1,0 +1,109 @@
+"""Every ```python block in a card file runs and exits 0: code in answers is tested code.
+
+A block whose first line is exactly `# illustrative: not run` is a fragment and is skipped.
+Each block runs in its own interpreter (this one, `sys.executable`) in a temporary directory,
+from a file named like its card, so a traceback names the card file and its line.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+CARDS = Path(__file__).resolve().parent.parent / "cards"
+SKIP_MARKER = "# illustrative: not run"
+TIMEOUT_S = 20
+FENCE_RX = re.compile(r"^(`{3,}|~{3,})\s*([\w+-]*)")
+
+
+@dataclass(frozen=True)
+class Snippet:
+    path: Path
+    line: int  # 1-based line of the opening fence
+    code: str
+
+    @property
+    def id(self) -> str:
+        """`epam/010:L14`: the card's folder, the file name up to its first '-', the fence line."""
+        return f"{self.path.parent.name}/{self.path.name.split('-', 1)[0]}:L{self.line}"
+
+    @property
+    def runnable(self) -> bool:
+        first = self.code.split("\n", 1)[0]
+        return first.strip() != SKIP_MARKER
+
+
+def python_blocks(text: str, path: Path) -> list[Snippet]:
+    """The ```python fenced blocks of one Markdown text (other fences are stepped over)."""
+    blocks = []
+    lines = text.replace("\r\n", "\n").split("\n")
+    fence = None  # the opening fence while inside a block
+    lang = ""
+    start = 0
+    body: list[str] = []
+    for n, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if fence is None:
+            m = FENCE_RX.match(stripped)
+            if m:
+                fence, lang, start, body = m.group(1), m.group(2).lower(), n, []
+            continue
+        if stripped.startswith(fence[0] * len(fence)) and not stripped.lstrip(fence[0]).strip():
+            if lang == "python":
+                blocks.append(Snippet(path, start, "\n".join(body) + "\n"))
+            fence = None
+            continue
+        body.append(line)
+    if fence is not None:
+        raise ValueError(f"{path}:{start}: unterminated code fence")
+    return blocks
+
+
+def all_snippets() -> list[Snippet]:
+    return [s for p in sorted(CARDS.glob("*/*.md")) for s in python_blocks(p.read_text(encoding="utf-8"), p)]
+
+
+SNIPPETS = all_snippets()
+RUNNABLE = [s for s in SNIPPETS if s.runnable]
+
+
+def test_parser_finds_python_blocks_only() -> None:
+    text = "# q\n\n```text\n```python\n```\n\n```python\nx = 1\n\nassert x == 1\n```\n\n~~~python\ny = 2\n~~~\n"
+    blocks = python_blocks(text, Path("cards/demo/007-x.md"))
+    assert [(b.line, b.code) for b in blocks] == [(7, "x = 1\n\nassert x == 1\n"), (13, "y = 2\n")]
+    assert blocks[0].id == "demo/007:L7"
+    marked = python_blocks(f"```python\n{SKIP_MARKER}\nfoo(\n```\n", Path("cards/demo/008-y.md"))
+    assert len(marked) == 1 and not marked[0].runnable
+
+
+def test_code_cards_have_runnable_blocks() -> None:
+    """Guard against a suite that passes by finding nothing."""
+    ids = {s.id.split(":")[0] for s in RUNNABLE}
+    assert {"epam/010", "epam/034"} <= ids, f"runnable blocks found only in: {sorted(ids)}"
+
+
+@pytest.mark.parametrize("snippet", RUNNABLE, ids=[s.id for s in RUNNABLE])
+def test_snippet_runs(snippet: Snippet, tmp_path: Path) -> None:
+    where = f"{snippet.path.relative_to(CARDS.parent)}:{snippet.line}"
+    # Blank lines up to the fence make a traceback's line numbers those of the card file.
+    script = tmp_path / snippet.path.name
+    script.write_text("\n" * snippet.line + snippet.code, encoding="utf-8")
+    try:
+        result = subprocess.run(
+            [sys.executable, str(script)],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_S,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{where}: the code block did not finish within {TIMEOUT_S} s", pytrace=False)
+    if result.returncode != 0:
+        output = (result.stdout + result.stderr).strip()
+        pytest.fail(f"{where}: the code block exited {result.returncode}\n{output}", pytrace=False)
