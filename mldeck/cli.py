@@ -58,13 +58,22 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+# Modules that add subcommands: each has register(subparsers). Missing ones are skipped, so
+# the scraper works without the build's dependencies and new commands plug in here.
+COMMAND_MODULES = ("mldeck.build.cli", "mldeck.lint.cli", "mldeck.preview.cli", "mldeck.diff.cli", "mldeck.dups.cli")
+
+
 def _add_build_commands(sub: argparse._SubParsersAction) -> None:
-    """Build-side commands register here (kept apart so scraping needs no Anki imports)."""
-    try:
-        from .build import cli as build_cli
-    except ImportError:  # pragma: no cover - build package not present yet
-        return
-    build_cli.register(sub)
+    import importlib
+
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name and name.startswith(exc.name):
+                continue
+            raise
+        module.register(sub)
 
 
 def main(argv: list[str] | None = None) -> int:

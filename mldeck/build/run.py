@@ -75,14 +75,61 @@ def deck_description(sources: dict[str, Source]) -> str:
     )
 
 
-def _diagram_renderer(root: Path, enabled: bool):
+def _diagram_renderer(cache: Path, media: MediaStore, enabled: bool):
+    """The diagram renderer (mermaid, vega-lite), if this install has it."""
     if not enabled:
         return None
     try:
         from ..render.diagrams import DiagramCache
-    except ImportError:
+    except ModuleNotFoundError:
         return None
-    return DiagramCache(root / "build" / "cache" / "diagrams")
+    return DiagramCache(cache / "diagrams", media)
+
+
+@dataclass
+class Prepared:
+    """Everything a deck is made of, before it is written: for build, preview, lint and diff."""
+
+    notes: list[NoteSpec]
+    skipped: list[Card]
+    media: dict[str, bytes]
+    sources: dict[str, Source]
+    cards: list[Card]
+    rendered: int = 0
+    cached: int = 0
+
+
+def prepare_notes(
+    root: Path, opts: BuildOptions, code_times: FileTimes | None = None, times: FileTimes | None = None
+) -> Prepared:
+    """Read, validate and render every card; group duplicates; apply filters. Raises DeckError."""
+    times = times or FileTimes(root)
+    code_times = code_times or (times if root == PACKAGE_ROOT else FileTimes(PACKAGE_ROOT))
+    sources = load_sources(root / "sources")
+    cards = read_cards(root / "cards")
+    _check_sources(cards, sources)
+    groups, problems = group_duplicates(cards)
+    if problems:
+        raise DeckError(problems)
+    media = MediaStore(root)
+    cache = root / "build" / "cache"
+    render = CardRenderer(media, cache / "render", __version__, _diagram_renderer(cache, media, opts.diagrams))
+    code_time = max(code_times.latest_under(f) for f in CODE_FOLDERS)
+    progress = Progress(len(groups), quiet=opts.quiet)
+    notes: list[NoteSpec] = []
+    skipped: list[Card] = []
+    for target_id in sorted(groups):
+        group = groups[target_id]
+        progress.step(target_id)
+        if group[0].answer_origin == "missing":
+            skipped.append(group[0])
+            continue
+        mod = max([code_time] + [times.time_of(c.path.relative_to(root).as_posix()) for c in group if c.path])
+        notes.append(build_note(group, sources, render, opts.split, mod))
+    progress.done()
+    render.raise_problems()
+    notes = [n for n in notes if opts.filters.keep(n)]
+    return Prepared(notes, skipped, dict(media.files), sources, cards, render.misses, render.hits)
 
 
 def build_deck(root: Path, opts: BuildOptions) -> BuildResult:
@@ -98,43 +145,18 @@ def build_deck(root: Path, opts: BuildOptions) -> BuildResult:
             result.up_to_date = True
             return result
 
-    sources = load_sources(root / "sources")
-    cards = read_cards(root / "cards")
-    _check_sources(cards, sources)
-    groups, problems = group_duplicates(cards)
-    if problems:
-        raise DeckError(problems)
-
-    media = MediaStore(root)
-    render = CardRenderer(
-        media, root / "build" / "cache" / "render", __version__, _diagram_renderer(root, opts.diagrams)
-    )
-    code_time = max(code_times.latest_under(f) for f in CODE_FOLDERS)
-    progress = Progress(len(groups), quiet=opts.quiet)
-    notes: list[NoteSpec] = []
-    for target_id in sorted(groups):
-        group = groups[target_id]
-        progress.step(target_id)
-        if not group[0].answer and group[0].answer_origin == "missing":
-            result.skipped.append(group[0])
-            continue
-        mod = max([code_time] + [times.time_of(c.path.relative_to(root).as_posix()) for c in group if c.path])
-        notes.append(build_note(group, sources, render, opts.split, mod))
-    progress.done()
-    render.raise_problems()
-
-    notes = [n for n in notes if opts.filters.keep(n)]
-    if not notes:
+    prepared = prepare_notes(root, opts, code_times, times)
+    if not prepared.notes:
         raise DeckError([])  # the CLI says "no notes match"
     model_mod = code_times.latest(template_paths())
-    descriptions = {ROOT_DECK: deck_description(sources)}
+    descriptions = {ROOT_DECK: deck_description(prepared.sources)}
     from .apkg import write_apkg
 
-    write_apkg(out, make_model(), DECK_IDS, descriptions, notes, media.files, model_mod)
+    write_apkg(out, make_model(), DECK_IDS, descriptions, prepared.notes, prepared.media, model_mod)
     digest = hashlib.sha256(out.read_bytes()).hexdigest()
     write_atomic(stamp, json.dumps({"key": key, "sha256": digest}))
-    result.notes, result.media = notes, dict(media.files)
-    result.rendered, result.cached = render.misses, render.hits
+    result.notes, result.media, result.skipped = prepared.notes, prepared.media, prepared.skipped
+    result.rendered, result.cached = prepared.rendered, prepared.cached
     return result
 
 
