@@ -15,7 +15,7 @@ AFTER = r"^Despite its length, this list"
 GENERAL_COUNT = 5
 
 
-def scrape(blocks: list[Block], path: Path, expected: int) -> list[Question]:
+def scrape(blocks: list[Block], path: Path | str, expected: int) -> list[Question]:
     g = find_block(blocks, GENERAL, path)
     t = find_block(blocks, TECHNICAL, path, g)
     end = find_block(blocks, AFTER, path, t)

@@ -18,7 +18,7 @@ COMMON_COUNT = 33
 LOST_CODE = re.compile(r"^Code sample:?$", re.IGNORECASE)
 
 
-def _answer(raw_body: tuple[Block, ...], path: Path, number: int) -> tuple[str, tuple[str, ...]]:
+def _answer(raw_body: tuple[Block, ...], path: Path | str, number: int) -> tuple[str, tuple[str, ...]]:
     keep: list[Block] = []
     dropped: list[str] = []
     for b in raw_body:
@@ -33,7 +33,7 @@ def _answer(raw_body: tuple[Block, ...], path: Path, number: int) -> tuple[str, 
     return body_markdown(keep), tuple(dropped)
 
 
-def scrape(blocks: list[Block], path: Path, expected: int) -> list[Question]:
+def scrape(blocks: list[Block], path: Path | str, expected: int) -> list[Question]:
     c = find_block(blocks, COMMON, path)
     a = find_block(blocks, ADVANCED, path, c)
     end = find_block(blocks, END, path, a)

@@ -6,11 +6,14 @@ The new snapshot is written only when it parses into the source's expected quest
 
 from __future__ import annotations
 
+import re
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import requests
-from bs4 import BeautifulSoup, NavigableString, Tag
+import urllib3
+from bs4 import BeautifulSoup, CData, NavigableString, Tag
 
 from ..errors import DeckError
 from ..fsio import write_atomic
@@ -23,6 +26,11 @@ USER_AGENT = "mldeck-fetch/0.1 (+https://github.com/; Anki deck builder; polite 
 TRANSIENT = {429, 500, 502, 503, 504}
 MAX_BYTES = 8 * 1024 * 1024
 CHROME = ("script", "style", "nav", "header", "footer", "aside", "form", "noscript", "svg", "button", "iframe")
+# Tags that sit inside a line of text: their text joins its neighbours as written ("<a>x</a>," -> "x,").
+INLINE = frozenset(
+    "a abbr b bdi bdo cite code data del dfn em i ins kbd mark q s samp small span strong sub sup time u var".split()
+)
+BAD_URL = (requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema, requests.exceptions.InvalidURL)
 
 
 class FetchError(Exception):
@@ -58,26 +66,55 @@ def _get_once(url: str, timeout: float) -> str:
             if "html" not in ctype.lower():
                 raise FetchError(f"{url}: not an HTML page (Content-Type {ctype or 'missing'!r})")
             chunks, size = [], 0
-            for chunk in resp.iter_content(65536):
+            for chunk in _arriving(resp):
                 size += len(chunk)
                 if size > MAX_BYTES:
-                    raise FetchError(f"{url}: page larger than {MAX_BYTES // 1024 // 1024} MB")
+                    raise FetchError(f"{url}: page larger than {MAX_BYTES:,} bytes")
                 if time.monotonic() > deadline:
-                    raise _Transient(f"download took longer than {timeout * 2:.0f} s")
+                    raise _Transient(f"download took longer than {timeout * 2:g} s")
                 chunks.append(chunk)
             body = b"".join(chunks)
             encoding = resp.encoding if "charset" in ctype.lower() else None
             return body.decode(encoding or "utf-8", errors="replace")
+    except BAD_URL as exc:
+        raise FetchError(f"{url}: not a valid web address ({exc})") from None
     except requests.TooManyRedirects:
         raise FetchError(f"{url}: too many redirects (a redirect loop?)") from None
-    except requests.Timeout:
-        raise _Transient(f"timed out after {timeout:.0f} s") from None
-    except requests.ConnectionError as exc:
+    except (requests.Timeout, urllib3.exceptions.ReadTimeoutError):
+        raise _Transient(f"timed out after {timeout:g} s") from None
+    except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:  # refused, reset, cut short
         raise _Transient(f"connection failed ({type(exc).__name__})") from None
 
 
+def _arriving(resp: requests.Response) -> Iterator[bytes]:
+    """The body in pieces as they arrive, so the deadline is checked while a slow server drips
+    (iter_content blocks until a whole chunk is in). read1 needs urllib3 >= 2.3."""
+    read1 = getattr(resp.raw, "read1", None)
+    if read1 is None:
+        yield from resp.iter_content(65536)
+        return
+    while piece := read1(65536, decode_content=True):
+        yield piece
+
+
+def _clean(text: str) -> str:
+    return collapse_spaces(normalize_line(re.sub(r"\s+", " ", text)))
+
+
+def _strings(el: Tag) -> Iterator[str]:
+    for node in el.children:
+        if isinstance(node, Tag):
+            if node.name not in CHROME:  # e.g. a permalink icon or a "copy" button in a heading
+                yield "" if node.name in INLINE else " "
+                yield from _strings(node)
+        elif type(node) in (NavigableString, CData):  # not comments
+            yield str(node)
+
+
 def _text(el: Tag) -> str:
-    return collapse_spaces(normalize_line(el.get_text(" ", strip=True)))
+    """One line: inline tags join their neighbours as written, other tags and line breaks in
+    the HTML source are spaces."""
+    return _clean("".join(_strings(el)))
 
 
 def _walk(el: Tag, out: list[Block]) -> None:
@@ -90,7 +127,7 @@ def _walk(el: Tag, out: list[Block]) -> None:
         if name in ("h1", "h2", "h3", "h4", "h5", "h6", "p", "blockquote"):
             for img in child.find_all("img"):
                 if img.get("alt"):
-                    out.append(Block("caption", collapse_spaces(normalize_line(img["alt"])), 0))
+                    out.append(Block("caption", _clean(img["alt"]), 0))
             if text := _text(child):
                 out.append(Block("paragraph", text, 0))
         elif name == "ol":
@@ -107,15 +144,25 @@ def _walk(el: Tag, out: list[Block]) -> None:
             out.append(Block("code", "```\n" + code.strip("\n") + "\n```", 0))
         elif name == "img":
             if child.get("alt"):
-                out.append(Block("caption", collapse_spaces(normalize_line(child["alt"])), 0))
+                out.append(Block("caption", _clean(child["alt"]), 0))
         else:
             _walk(child, out)
+
+
+def _root(soup: BeautifulSoup) -> Tag:
+    """The fullest <article> (else <main>) outside the chrome, so teaser cards in a "related"
+    rail are passed over and an empty article stays empty; else <body>."""
+    for name in ("article", "main"):
+        found = [el for el in soup.find_all(name) if not any(p.name in CHROME for p in el.parents)]
+        if found:
+            return max(found, key=lambda el: len(el.get_text(strip=True)))
+    return soup.body if soup.body is not None else soup
 
 
 def extract_blocks(html: str) -> list[Block]:
     """The article body's blocks: <article>, else <main>, else <body>; chrome removed."""
     soup = BeautifulSoup(html, "html.parser")
-    root = soup.find("article") or soup.find("main") or soup.body or soup
+    root = _root(soup)
     out: list[Block] = []
     _walk(root, out)
     return out
@@ -135,7 +182,7 @@ def refresh_snapshot(source: Source, url: str | None = None, timeout: float = 15
         raise FetchError(f"source {source.name!r} has no known URL; pass --url after confirming it")
     text = page_to_snapshot(fetch_html(url, timeout=timeout))
     try:
-        questions = scrape_text(source, text, Path(f"<{url}>"))
+        questions = scrape_text(source, text, f"<{url}>")
     except DeckError as exc:
         raise FetchError(f"the page does not parse into the expected questions; snapshot kept:\n{exc}") from None
     write_atomic(source.snapshot, text)

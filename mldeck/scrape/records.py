@@ -33,7 +33,7 @@ class RawQuestion:
     body: tuple[Block, ...]
 
 
-def find_block(blocks: list[Block], pattern: str, path: Path, start: int = 0) -> int:
+def find_block(blocks: list[Block], pattern: str, path: Path | str, start: int = 0) -> int:
     """Index of the first block at or after `start` whose text matches `pattern`."""
     rx = re.compile(pattern, re.IGNORECASE)
     for i in range(start, len(blocks)):
@@ -62,7 +62,7 @@ def split_questions(blocks: Iterable[Block], kind: str = "numbered") -> list[Raw
     return out
 
 
-def check_numbering(questions: list[RawQuestion], first: int, count: int, path: Path, what: str) -> None:
+def check_numbering(questions: list[RawQuestion], first: int, count: int, path: Path | str, what: str) -> None:
     """Numbers must run first..first+count-1, each once, in order."""
     expected = first
     for q in questions:

@@ -11,11 +11,11 @@ from . import alldus, epam, upwork
 from .blocks import Block, parse_blocks
 from .records import Question
 
-Scraper = Callable[[list[Block], Path, int], list[Question]]
+Scraper = Callable[[list[Block], Path | str, int], list[Question]]
 SCRAPERS: dict[str, Scraper] = {"upwork": upwork.scrape, "alldus": alldus.scrape, "epam": epam.scrape}
 
 
-def scrape_text(source: Source, text: str, path: Path | None = None) -> list[Question]:
+def scrape_text(source: Source, text: str, path: Path | str | None = None) -> list[Question]:
     """Questions from snapshot text of `source` (raises DeckError with file:line)."""
     path = path or source.snapshot
     if source.name not in SCRAPERS:

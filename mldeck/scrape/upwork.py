@@ -30,7 +30,7 @@ def strip_lead_in(text: str) -> str | None:
     return None
 
 
-def _split(number: int, body: tuple[Block, ...], path: Path, line: int) -> tuple[str, str]:
+def _split(number: int, body: tuple[Block, ...], path: Path | str, line: int) -> tuple[str, str]:
     for i, block in enumerate(body):
         if block.kind == "paragraph" and (answer := strip_lead_in(block.text)) is not None:
             rest = [Block(b.kind, b.text, b.line, b.number) for b in body[i + 1 :]]
@@ -39,7 +39,7 @@ def _split(number: int, body: tuple[Block, ...], path: Path, line: int) -> tuple
     raise fail(path, line, f"question {number}: no model-answer lead-in found (e.g. 'A good answer could be:')")
 
 
-def scrape(blocks: list[Block], path: Path, expected: int) -> list[Question]:
+def scrape(blocks: list[Block], path: Path | str, expected: int) -> list[Question]:
     end = find_block(blocks, r"^Evaluating machine learning engineer interview answers$", path)
     raws = split_questions(blocks[:end])  # what precedes question 1 is the intro
     check_numbering(raws, 1, expected, path, "upwork")
