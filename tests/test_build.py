@@ -1,0 +1,204 @@
+"""`make deck`: options, filters, warnings and failures that leave the previous deck alone."""
+
+from __future__ import annotations
+
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from mldeck.cli import main
+from tests.helpers import copy_project
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory) -> Path:
+    return copy_project(tmp_path_factory.mktemp("proj"), with_cards=True)
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "proj", with_cards=True)
+
+
+def deck_contents(apkg: Path, tmp: Path) -> tuple[set[str], list[tuple[str, str]]]:
+    """(deck names, [(CardId field, tags)]) of a package."""
+    import json
+
+    with zipfile.ZipFile(apkg) as zf:
+        (tmp / "c.db").write_bytes(zf.read("collection.anki2"))
+    conn = sqlite3.connect(tmp / "c.db")
+    decks = {d["name"] for d in json.loads(conn.execute("select decks from col").fetchone()[0]).values()}
+    rows = [(flds.split("\x1f")[-1], tags) for flds, tags in conn.execute("select flds, tags from notes")]
+    conn.close()
+    return decks - {"Default"}, rows
+
+
+def build(root: Path, *args: str) -> int:
+    return main(["--root", str(root), "build", "--quiet", *args])
+
+
+def test_default_build_splits_by_difficulty(base: Path, tmp_path: Path, capsys):
+    assert build(base, "-o", str(tmp_path / "d.apkg")) == 0
+    decks, rows = deck_contents(tmp_path / "d.apkg", tmp_path)
+    assert decks == {
+        "ML Interview Questions",
+        "ML Interview Questions::1 Basic",
+        "ML Interview Questions::2 Intermediate",
+        "ML Interview Questions::3 Advanced",
+    }
+    assert len(rows) >= 80
+    assert "notes" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "decks"),
+    [
+        (["--split", "source"], {"Upwork", "Alldus", "EPAM Anywhere"}),
+        (["--split", "none"], set()),
+    ],
+)
+def test_split_options(base: Path, tmp_path: Path, args: list[str], decks: set[str]):
+    assert build(base, "-o", str(tmp_path / "d.apkg"), *args) == 0
+    names, _ = deck_contents(tmp_path / "d.apkg", tmp_path)
+    assert names == {"ML Interview Questions"} | {f"ML Interview Questions::{d}" for d in decks}
+
+
+def test_filters_make_a_smaller_deck(base: Path, tmp_path: Path):
+    out = tmp_path / "adv-epam.apkg"
+    assert build(base, "-o", str(out), "--source", "epam", "--difficulty", "advanced") == 0
+    _, rows = deck_contents(out, tmp_path)
+    assert rows and all("ml-interview::difficulty::advanced" in tags for _, tags in rows)
+    assert all("ml-interview::source::epam" in tags for _, tags in rows)
+    assert {cid.split(", ")[0] for cid, _ in rows} >= {"epam-036", "epam-041"}
+    out2 = tmp_path / "rl.apkg"
+    assert build(base, "-o", str(out2), "--tag", "reinforcement-learning") == 0
+    _, rows = deck_contents(out2, tmp_path)
+    assert rows and all("ml-interview::topic::reinforcement-learning" in tags for _, tags in rows)
+
+
+def test_no_match_is_an_error(base: Path, tmp_path: Path, capsys):
+    assert build(base, "-o", str(tmp_path / "x.apkg"), "--tag", "no-such-topic") == 1
+    assert "no notes match" in capsys.readouterr().err
+    assert not (tmp_path / "x.apkg").exists()
+
+
+def test_rebuild_with_nothing_changed_does_nothing(project: Path, capsys):
+    assert build(project) == 0
+    out = project / "dist" / "ml-interview-questions.apkg"
+    before = out.stat().st_mtime_ns
+    capsys.readouterr()
+    assert build(project) == 0
+    assert "up to date" in capsys.readouterr().out
+    assert out.stat().st_mtime_ns == before
+
+
+def test_one_changed_card_renders_only_that_card(project: Path, capsys):
+    assert build(project) == 0
+    path = next((project / "cards" / "epam").glob("001-*.md"))
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    capsys.readouterr()
+    assert build(project) == 0
+    assert "(1 rendered," in capsys.readouterr().out
+
+
+def test_missing_answers_are_skipped_with_one_warning(project: Path, capsys):
+    path = next((project / "cards" / "alldus").glob("t05-*.md"))
+    text = path.read_text(encoding="utf-8")
+    head, _, _ = text.partition("\n# ")
+    question = text.split("\n# ", 1)[1].split("\n", 1)[0]
+    path.write_text(head.replace("answer_origin: deck", "answer_origin: missing") + f"\n# {question}\n")
+    assert build(project) == 0
+    err = capsys.readouterr().err
+    assert err.count("warning:") == 1 and "alldus-t05" in err
+
+
+BROKEN = [
+    ("difficulty: basic", "difficulty: hard", "unknown difficulty 'hard'"),
+    ("topics: [", "topics: [no-such-topic, ", "unknown topic 'no-such-topic'"),
+]
+
+
+def _break_card(project: Path, old: str, new: str) -> Path:
+    for path in sorted((project / "cards").glob("*/*.md")):
+        text = path.read_text(encoding="utf-8")
+        if old in text:
+            path.write_text(text.replace(old, new, 1), encoding="utf-8")
+            return path
+    raise AssertionError(f"no card contains {old!r}")
+
+
+def _append(project: Path, extra: str) -> Path:
+    path = next((project / "cards" / "epam").glob("001-*.md"))
+    text = path.read_text(encoding="utf-8")
+    head, sep, rest = text.partition("\n## ")
+    path.write_text(head.rstrip("\n") + "\n\n" + extra + "\n" + (sep + rest if sep else ""), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("difficulty", "unknown difficulty 'hard'"),
+        ("fence", "unknown fence language 'pythonn'"),
+        ("image", "image 'media/missing.png': no such file in media/"),
+        ("escape", "must be a path under media/"),
+        ("duplicate", "duplicate id 'epam-002'"),
+        ("frontmatter", "expected 'key: value'"),
+        ("dangling", "duplicate_of 'epam-999': no card has that id"),
+    ],
+)
+def test_bad_card_stops_the_build_and_keeps_the_old_deck(project: Path, capsys, kind: str, message: str):
+    assert build(project) == 0
+    out = project / "dist" / "ml-interview-questions.apkg"
+    before = out.read_bytes()
+    if kind == "difficulty":
+        path = _break_card(project, "difficulty: basic", "difficulty: hard")
+    elif kind == "fence":
+        path = _append(project, "```pythonn\nx = 1\n```")
+    elif kind == "image":
+        path = _append(project, "![a plot](media/missing.png)")
+    elif kind == "escape":
+        path = _append(project, "![secrets](../../etc/passwd)")
+    elif kind == "duplicate":
+        path = _break_card(project, "id: epam-003", "id: epam-002")
+    elif kind == "frontmatter":
+        path = _break_card(project, "\nref: 5\n", "\nref 5\n")
+    else:
+        path = _break_card(project, "answer_origin: source\n---", "answer_origin: source\nduplicate_of: epam-999\n---")
+    capsys.readouterr()
+    assert build(project) == 1
+    err = capsys.readouterr().err
+    assert message in err
+    line = next(x for x in err.splitlines() if message in x)
+    assert line.startswith(f"{path}:") and ": error: " in line
+    int(line[len(str(path)) + 1 :].split(":", 1)[0])  # a line number
+    assert "no deck written" in err and "Traceback" not in err
+    assert out.read_bytes() == before
+
+
+def test_fence_error_names_the_fence_line(project: Path, capsys):
+    path = _append(project, "```pythonn\nx = 1\n```")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    expected = lines.index("```pythonn") + 1
+    assert build(project) == 1
+    assert f"{path}:{expected}: error: unknown fence language" in capsys.readouterr().err
+
+
+def test_deck_description_names_version_and_articles(base: Path, tmp_path: Path):
+    import json
+
+    from mldeck import __version__
+
+    assert build(base, "-o", str(tmp_path / "d.apkg")) == 0
+    with zipfile.ZipFile(tmp_path / "d.apkg") as zf:
+        (tmp_path / "c.db").write_bytes(zf.read("collection.anki2"))
+    conn = sqlite3.connect(tmp_path / "c.db")
+    decks = json.loads(conn.execute("select decks from col").fetchone()[0])
+    conn.close()
+    (root,) = [d for d in decks.values() if d["name"] == "ML Interview Questions"]
+    desc = root["desc"]
+    assert __version__ in desc
+    for publisher in ("Upwork", "Alldus Recruitment", "EPAM Anywhere"):
+        assert publisher in desc
