@@ -83,13 +83,13 @@ def test_tags_and_fields_of_every_note(col, expected):
 
 
 def test_specific_card(col):
-    (nid,) = col.find_notes('"CardId:epam-006*"')
+    (nid,) = col.find_notes('"CardId:*epam-006*"')
     note = col.get_note(nid)
     assert note["Question"] == "Explain k-means clustering and its applications"
     assert note["Answer"].startswith("<p>K-means clustering is an unsupervised learning algorithm")
     assert note["AnswerLabel"] == "EPAM Anywhere’s answer"
     assert "EPAM Anywhere, “Machine learning interview questions”, question 6" in note["Attribution"]
-    (nid,) = col.find_notes('"CardId:upwork-001*"')
+    (nid,) = col.find_notes('"CardId:*upwork-001*"')
     up = col.get_note(nid)
     assert (
         '<a href="https://www.upwork.com/resources/machine-learning-engineer-interview-questions">' in up["Attribution"]

@@ -1,8 +1,9 @@
 """A byte-reproducible .apkg writer on top of genanki's collection writer.
 
 genanki's own `write_to_file` stamps zip entries with the current time and every note with
-one timestamp. Here each note carries its own `mod`, the model and decks carry the model's,
-zip entries have a fixed date, media are sorted, and the file appears atomically.
+one timestamp. Here genanki writes the schema, collection, decks and model; the notes and
+cards rows are inserted in bulk, each note with its own `mod`; zip entries have a fixed date,
+media are sorted, and the file appears atomically.
 """
 
 from __future__ import annotations
@@ -22,22 +23,25 @@ from .notes import NoteSpec
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
-class _Note(genanki.Note):
-    """A genanki note whose `mod` is its own, not the package's."""
-
-    def __init__(self, mod: int, **kwargs):
-        super().__init__(**kwargs)
-        self.mod = mod
-
-    def write_to_db(self, cursor, timestamp, deck_id, id_gen):  # noqa: ARG002 - genanki's signature
-        super().write_to_db(cursor, self.mod, deck_id, id_gen)
-
-
 def _zip_entry(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
     info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16
     zf.writestr(info, data)
+
+
+def _insert_notes(conn: sqlite3.Connection, model_id: int, deck_ids: dict[str, int], notes: list[NoteSpec],
+                  model_mod: int) -> None:  # fmt: skip
+    """One note and one card per spec, each with the note's own `mod`; new cards in deck order."""
+    base = model_mod * 1000
+    note_rows, card_rows = [], []
+    for i, n in enumerate(notes):
+        nid, cid = base + 2 * i, base + 2 * i + 1
+        note_rows.append((nid, n.guid, model_id, n.mod, -1, f" {' '.join(n.tags)} ", "\x1f".join(n.fields),
+                          n.fields[0], 0, 0, ""))  # fmt: skip
+        card_rows.append((cid, nid, deck_ids[n.deck], 0, n.mod, -1, 0, 0, i, 0, 0, 0, 0, 0, 0, 0, 0, ""))
+    conn.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)", note_rows)
+    conn.executemany("INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows)
 
 
 def write_apkg(
@@ -53,15 +57,13 @@ def write_apkg(
     gdecks: dict[str, genanki.Deck] = {}
     for name in sorted({n.deck for n in notes} | {min(decks, key=len)}):
         gdecks[name] = genanki.Deck(decks[name], name, description=descriptions.get(name, ""))
-    for spec in notes:
-        gdecks[spec.deck].add_note(
-            _Note(spec.mod, model=model, fields=list(spec.fields), tags=list(spec.tags), guid=spec.guid)
-        )
-    package = genanki.Package(list(gdecks.values()))
+        gdecks[name].add_model(model)
     with tempfile.TemporaryDirectory(prefix="mldeck-apkg-") as tmp:
         db_path = Path(tmp) / "collection.anki2"
         conn = sqlite3.connect(db_path)
-        package.write_to_db(conn.cursor(), model_mod, itertools.count(model_mod * 1000))
+        # genanki writes the schema, the collection row, decks and the model; rows are ours
+        genanki.Package(list(gdecks.values())).write_to_db(conn.cursor(), model_mod, itertools.count())
+        _insert_notes(conn, model.model_id, {name: d.deck_id for name, d in gdecks.items()}, notes, model_mod)
         conn.commit()
         conn.close()
         names = sorted(media)

@@ -1,13 +1,17 @@
 """Cards -> note specs: fields, tags, deck, GUID and mod. Pure: no I/O, no genanki.
 
 Cards with `duplicate_of` are folded into their target's note: the target's answer leads, the
-other sources' answers follow (labelled), and every source appears in the attribution and tags.
+other sources' questions, answers and editor's notes follow (labelled; a text that is a
+near-identical copy of one already shown is named instead of repeated), and every source appears
+in the attribution, the tags and the "why interviewers ask it" context.
 Cards with no answer yet are skipped (the caller warns).
 """
 
 from __future__ import annotations
 
+import difflib
 import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -110,18 +114,15 @@ def group_duplicates(cards: list[Card]) -> tuple[dict[str, list[Card]], list[Pro
 
 
 def build_note(group: list[Card], sources: dict[str, Source], render: Render, split: str, mod: int) -> NoteSpec:
+    """One note for a group: the primary card (group[0]) leads, folded cards follow in OtherSources."""
     lead = group[0]
     src = sources[lead.source]
+    shown = [t for t in (lead.answer, lead.editor_note, lead.source_answer) if t]
     others = []
     for c in group[1:]:
-        s = sources[c.source]
-        head = (
-            f"<h4>Also asked by {html.escape(s.publisher)} ({ref_label(c)}): {render(c.question, c, 'question')}</h4>"
-        )
-        body = render(c.answer, c, "answer") if c.answer else ""
-        if c.editor_note:
-            body += f'<div class="mld-label">Editor’s note</div>{render(c.editor_note, c, "editor_note")}'
-        others.append(head + body)
+        block, texts = other_source_html(c, lead, sources[c.source], render, shown)
+        others.append(block)
+        shown += texts
     attribution = "<br>".join(attribution_html(c, sources[c.source]) for c in group)
     meta = " · ".join([lead.difficulty.capitalize(), *sorted({sources[c.source].publisher for c in group})])
     values = {
@@ -131,7 +132,7 @@ def build_note(group: list[Card], sources: dict[str, Source], render: Render, sp
         "EditorNote": render(lead.editor_note, lead, "editor_note") if lead.editor_note else "",
         "SourceAnswer": render(lead.source_answer, lead, "source_answer") if lead.source_answer else "",
         "OtherSources": "".join(others),
-        "Context": render(lead.context, lead, "context") if lead.context else "",
+        "Context": context_html(group, sources, render),
         "Attribution": attribution,
         "Meta": html.escape(meta),
         "CardId": html.escape(", ".join(c.id for c in group)),
@@ -146,6 +147,70 @@ def build_note(group: list[Card], sources: dict[str, Source], render: Render, sp
         sources=tuple(sorted({c.source for c in group})),
         mod=mod,
     )
+
+
+# A folded card's text "adds nothing" when its words match a text already on the back this
+# closely (difflib ratio over lower-case words, punctuation ignored): a copy with a few words changed.
+NEAR_IDENTICAL = 0.9
+FOLDED_SECTIONS = (("editor_note", "Editor’s note"), ("source_answer", "The article’s own answer"))
+
+
+def _words(markdown: str) -> list[str]:
+    return re.findall(r"\w+", markdown.casefold())
+
+
+def adds_nothing(text: str, shown: list[str]) -> bool:
+    """True when `text` is a near-identical copy of one of the texts already shown."""
+    words = _words(text)
+    return any(difflib.SequenceMatcher(None, words, _words(s), autojunk=False).ratio() >= NEAR_IDENTICAL for s in shown)
+
+
+def other_source_html(
+    card: Card, lead: Card, source: Source, render: Render, shown: list[str]
+) -> tuple[str, list[str]]:
+    """A folded card's block in OtherSources, and the texts it shows.
+
+    Its question is quoted (or said to be word for word the lead's), then its answer, editor's
+    note and the article's own answer, each labelled; a text that adds nothing is named, not repeated.
+    """
+    asked = f"Also asked by {html.escape(source.publisher)} ({ref_label(card)})"
+    if _words(card.question) == _words(lead.question):
+        head = f"<h4>{asked}, word for word</h4>"
+    else:
+        head = f"<h4>{asked}: “{_unwrap(render(card.question, card, 'question'))}”</h4>"
+    parts, texts, same = [head], [], []
+    if card.answer_origin == "missing":
+        parts.append("<p>That article gives no answer.</p>")
+    sections = [("answer", ORIGIN_LABEL.get(card.answer_origin, "").format(publisher=source.publisher))]
+    for key, label in sections + list(FOLDED_SECTIONS):
+        text = getattr(card, key)
+        if not text:
+            continue
+        if adds_nothing(text, shown + texts):
+            same.append(label)
+            continue
+        parts.append(f'<div class="mld-label">{html.escape(label)}</div>{render(text, card, key)}')
+        texts.append(text)
+    if same:
+        what = ", ".join(html.escape(label) for label in same)
+        parts.append(f"<p>Not repeated, being almost word for word what is shown above: {what}.</p>")
+    return f'<div class="mld-other-source">{"".join(parts)}</div>', texts
+
+
+def context_html(group: list[Card], sources: dict[str, Source], render: Render) -> str:
+    """The "why interviewers ask it" text of every card in the group that has one (only Upwork gives it).
+
+    Context from a folded card is attributed, since the note's answer may come from another article.
+    """
+    blocks = []
+    for c in group:
+        if not c.context:
+            continue
+        body = render(c.context, c, "context")
+        if c is not group[0]:
+            body += f"<p>— {html.escape(sources[c.source].publisher)}, {ref_label(c)}</p>"
+        blocks.append(body)
+    return "".join(blocks)
 
 
 def _unwrap(fragment: str) -> str:

@@ -1,88 +1,250 @@
-"""Render the Markdown of cards, with a cache keyed by the text and the renderer's version.
+"""Render the Markdown of every card: cached, fast for plain text, parallel when there is a lot.
 
+- Cache: `build/cache/render.sqlite`, keyed by a hash of (renderer version, text); it also keeps
+  generated media (diagram SVGs) and which `media/` files a text used. New entries are written
+  in one transaction at the end, so a cold build is not a thousand tiny file writes.
+- Plain one-paragraph text (most questions) skips Markdown: escaped and wrapped in <p>.
+- Many cache misses are rendered by worker processes (one Markdown pipeline each).
 Errors come back as DeckError problems at the card file's own line numbers.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import json
+import os
 import re
+import sqlite3
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..cards import Card
 from ..errors import DeckError, Problem
-from ..fsio import write_atomic
 from ..render.markdown import DiagramRenderer, Renderer, RenderError
 from ..render.media import MediaError, MediaStore
 
+PLAIN = re.compile(r"^[^\n*_`$\\<>&\[\]!#|~=+{}]*$")  # nothing Markdown or HTML would touch
+LIST_START = re.compile(r"^\s*(\d+[.)]|[-+*])\s")
+PARALLEL_FROM = 400  # below this many misses, worker start-up costs more than it saves
+
+
+def plain_html(text: str) -> str | None:
+    """HTML for one paragraph of plain text, or None when Markdown is needed."""
+    t = text.strip()
+    if not t or not PLAIN.match(t) or LIST_START.match(t) or "  " in t or t.startswith("    "):
+        return None
+    return f"<p>{html.escape(t, quote=False)}</p>"
+
+
+def make_diagram_renderer(cache_dir: Path, enabled: bool, media: MediaStore) -> DiagramRenderer | None:
+    """The diagram renderer (mermaid, vega-lite), if enabled and installed."""
+    if not enabled:
+        return None
+    try:
+        from ..render.diagrams import DiagramCache
+    except ModuleNotFoundError:
+        return None
+    return DiagramCache(cache_dir, media)
+
+
+@dataclass
+class Rendered:
+    html: str = ""
+    problems: list[tuple[int, str]] = field(default_factory=list)
+    used: dict[str, str] = field(default_factory=dict)  # media/ reference -> packaged name
+    generated: dict[str, bytes] = field(default_factory=dict)  # e.g. diagram SVGs
+
+
+def _image_sources(text: str) -> list[str]:
+    return re.findall(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)", text)
+
+
+def _render_one(renderer: Renderer, text: str) -> Rendered:
+    media = renderer.media
+    before = set(media.files)
+    try:
+        out = Rendered(renderer.render(text))
+    except RenderError as exc:
+        return Rendered(problems=list(exc.problems))
+    for src in _image_sources(text):
+        try:
+            out.used[src] = media.resolve(src)
+        except MediaError:
+            pass
+    out.generated = {n: media.files[n] for n in set(media.files) - before if n not in out.used.values()}
+    return out
+
+
+_WORKER: Renderer | None = None
+
+
+def _worker_init(root: Path, diagram_factory: Callable[[MediaStore], DiagramRenderer | None]) -> None:
+    global _WORKER
+    media = MediaStore(root)
+    _WORKER = Renderer(media, diagram_factory(media))
+
+
+def _worker_render(text: str) -> Rendered:
+    assert _WORKER is not None
+    return _render_one(_WORKER, text)
+
+
+class RenderCache:
+    """(version, text) -> Rendered, in one SQLite file."""
+
+    def __init__(self, path: Path | None, version: str):
+        self.version = version
+        self.conn = None
+        self.new: dict[str, Rendered] = {}
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.conn = sqlite3.connect(path)
+                self.conn.execute("create table if not exists render (key text primary key, entry text)")
+                self.conn.execute("create table if not exists media (name text primary key, data blob)")
+            except sqlite3.Error:
+                self.conn = None  # a broken cache is no cache
+
+    def key(self, text: str) -> str:
+        return hashlib.sha256(f"{self.version}\0{text}".encode()).hexdigest()
+
+    def get_many(self, keys: list[str]) -> dict[str, Rendered]:
+        """The cached results for `keys` (missing ones absent), in a few queries."""
+        found: dict[str, Rendered] = {}
+        if self.conn is None:
+            return found
+        try:
+            entries = {}
+            for i in range(0, len(keys), 500):
+                chunk = keys[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                entries.update(self.conn.execute(f"select key, entry from render where key in ({marks})", chunk))
+            for key, raw in entries.items():
+                entry = json.loads(raw)
+                generated = {}
+                for name in entry["generated"]:
+                    data = self.conn.execute("select data from media where name = ?", (name,)).fetchone()
+                    if data is None:
+                        break
+                    generated[name] = bytes(data[0])
+                else:
+                    found[key] = Rendered(entry["html"], [], entry["used"], generated)
+        except (sqlite3.Error, ValueError, KeyError):
+            return {}
+        return found
+
+    def put(self, key: str, value: Rendered) -> None:
+        if not value.problems:
+            self.new[key] = value
+
+    def flush(self) -> None:
+        if self.conn is None or not self.new:
+            return
+        with self.conn:
+            for key, r in self.new.items():
+                entry = json.dumps({"html": r.html, "used": r.used, "generated": sorted(r.generated)})
+                self.conn.execute("insert or replace into render values (?, ?)", (key, entry))
+                self.conn.executemany("insert or ignore into media values (?, ?)", list(r.generated.items()))
+        self.new.clear()
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.flush()
+            self.conn.close()
+            self.conn = None
+
 
 class CardRenderer:
-    """`render(markdown, card, section)` -> sanitised HTML, cached under build/cache/render/."""
+    """`render(markdown, card, section)` -> sanitised HTML; `prefetch` renders many at once."""
 
-    def __init__(self, media: MediaStore, cache_dir: Path | None, version: str, diagram: DiagramRenderer | None = None):
+    def __init__(
+        self,
+        root: Path,
+        media: MediaStore,
+        cache_path: Path | None,
+        version: str,
+        diagram_factory: Callable[[MediaStore], DiagramRenderer | None] = lambda _m: None,
+    ):
+        self.root = root
         self.media = media
-        self.cache_dir = cache_dir
-        self.version = version
-        self.diagram = diagram
+        self.cache = RenderCache(cache_path, version)
+        self.diagram_factory = diagram_factory
         self._renderer: Renderer | None = None
+        self.results: dict[str, Rendered] = {}
         self.problems: list[Problem] = []
         self.hits = 0
         self.misses = 0
 
     @property
     def renderer(self) -> Renderer:
-        if self._renderer is None:  # building Markdown is the slow part: only when a cache miss needs it
-            self._renderer = Renderer(self.media, self.diagram)
+        if self._renderer is None:  # building Markdown is the slow part: only when a miss needs it
+            self._renderer = Renderer(self.media, self.diagram_factory(self.media))
         return self._renderer
 
-    def _key(self, text: str) -> str:
-        return hashlib.sha256(f"{self.version}\0{text}".encode()).hexdigest()
-
-    def _cached(self, key: str) -> str | None:
-        if self.cache_dir is None:
-            return None
-        path = self.cache_dir / key[:2] / f"{key}.json"
-        try:
-            entry = json.loads(path.read_text(encoding="utf-8"))
-            for src, name in entry["media"].items():
+    def _accept(self, text: str, result: Rendered) -> Rendered | None:
+        """Adopt a cached result if its media still match what is on disk."""
+        for src, name in result.used.items():
+            try:
                 if self.media.resolve(src) != name:
                     return None
-            for name in entry["generated"]:
-                self.media.files[name] = (self.cache_dir / "media" / name).read_bytes()
-            return entry["html"]
-        except (OSError, ValueError, KeyError, MediaError):
-            return None
+            except MediaError:
+                return None
+        self.media.files.update(result.generated)
+        return result
+
+    def prefetch(self, texts: list[str]) -> None:
+        """Render every text not yet known: from cache, fast path, or Markdown (parallel if many)."""
+        misses: list[str] = []
+        todo: list[str] = []
+        for text in dict.fromkeys(texts):
+            if text in self.results:
+                continue
+            if (fast := plain_html(text)) is not None:
+                self.results[text] = Rendered(fast)
+            else:
+                todo.append(text)
+        keys = {text: self.cache.key(text) for text in todo}
+        cached = self.cache.get_many(list(keys.values()))
+        for text in todo:
+            hit = cached.get(keys[text])
+            if hit is not None and self._accept(text, hit) is not None:
+                self.results[text] = hit
+                self.hits += 1
+            else:
+                misses.append(text)
+        self.misses += len(misses)
+        workers = min(os.cpu_count() or 1, 4)
+        if len(misses) >= PARALLEL_FROM and workers > 1:
+            with ProcessPoolExecutor(
+                workers, initializer=_worker_init, initargs=(self.root, self.diagram_factory)
+            ) as ex:
+                rendered = list(ex.map(_worker_render, misses, chunksize=max(1, len(misses) // (workers * 8))))
+        else:
+            rendered = [_render_one(self.renderer, t) for t in misses]
+        for text, result in zip(misses, rendered, strict=True):
+            self.media.files.update(result.generated)
+            for src in result.used:
+                self.media.resolve(src)
+            self.results[text] = result
+            self.cache.put(keys.get(text) or self.cache.key(text), result)
+        self.cache.flush()
 
     def __call__(self, text: str, card: Card, section: str) -> str:
-        key = self._key(text)
-        if (cached := self._cached(key)) is not None:
-            self.hits += 1
-            return cached
-        self.misses += 1
-        before = set(self.media.files)
-        try:
-            html = self.renderer.render(text)
-        except RenderError as exc:
-            base = card.line_of(f"{section}:body") if section != "question" else card.line_of("question")
-            for offset, message in exc.problems:
+        if text not in self.results:
+            self.prefetch([text])
+        result = self.results[text]
+        if result.problems:
+            base = card.line_of("question") if section == "question" else card.line_of(f"{section}:body")
+            for offset, message in result.problems:
                 self.problems.append(Problem(card.path or card.id, base + offset, message))
-            return ""
-        if self.cache_dir is not None:
-            used = {src: self.media.resolve(src) for src in _image_sources(text)}
-            generated = sorted(n for n in set(self.media.files) - before if n not in used.values())
-            for name in generated:
-                if not (self.cache_dir / "media" / name).is_file():
-                    write_atomic(self.cache_dir / "media" / name, self.media.files[name])
-            entry = {"html": html, "media": used, "generated": generated}
-            path = self.cache_dir / key[:2] / f"{key}.json"
-            write_atomic(path, json.dumps(entry, sort_keys=True))
-        return html
+        return result.html
 
     def raise_problems(self) -> None:
         if self.problems:
             raise DeckError(self.problems)
 
-
-def _image_sources(text: str) -> list[str]:
-    return re.findall(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)", text)
+    def close(self) -> None:
+        self.cache.close()

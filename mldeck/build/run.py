@@ -6,6 +6,7 @@ import hashlib
 import json
 import sys
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from .. import __version__
@@ -18,7 +19,7 @@ from ..sources import Source, load_sources
 from .gitmeta import FileTimes
 from .notes import Filters, NoteSpec, build_note, group_duplicates
 from .progress import Progress
-from .render_cards import CardRenderer
+from .render_cards import CardRenderer, make_diagram_renderer
 
 DECK_FILE = "ml-interview-questions.apkg"
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the checkout that holds the mldeck package
@@ -75,17 +76,6 @@ def deck_description(sources: dict[str, Source]) -> str:
     )
 
 
-def _diagram_renderer(cache: Path, media: MediaStore, enabled: bool):
-    """The diagram renderer (mermaid, vega-lite), if this install has it."""
-    if not enabled:
-        return None
-    try:
-        from ..render.diagrams import DiagramCache
-    except ModuleNotFoundError:
-        return None
-    return DiagramCache(cache / "diagrams", media)
-
-
 @dataclass
 class Prepared:
     """Everything a deck is made of, before it is written: for build, preview, lint and diff."""
@@ -113,7 +103,9 @@ def prepare_notes(
         raise DeckError(problems)
     media = MediaStore(root)
     cache = root / "build" / "cache"
-    render = CardRenderer(media, cache / "render", __version__, _diagram_renderer(cache, media, opts.diagrams))
+    factory = partial(make_diagram_renderer, cache / "diagrams", opts.diagrams)
+    render = CardRenderer(root, media, cache / "render.sqlite", __version__, factory)
+    render.prefetch([t for c in cards for t in (c.question, c.answer, c.editor_note, c.source_answer, c.context) if t])
     code_time = max(code_times.latest_under(f) for f in CODE_FOLDERS)
     progress = Progress(len(groups), quiet=opts.quiet)
     notes: list[NoteSpec] = []
@@ -127,6 +119,7 @@ def prepare_notes(
         mod = max([code_time] + [times.time_of(c.path.relative_to(root).as_posix()) for c in group if c.path])
         notes.append(build_note(group, sources, render, opts.split, mod))
     progress.done()
+    render.close()
     render.raise_problems()
     notes = [n for n in notes if opts.filters.keep(n)]
     return Prepared(notes, skipped, dict(media.files), sources, cards, render.misses, render.hits)
