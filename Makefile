@@ -33,6 +33,9 @@ fetch: $(VENV)/.runtime  ## refresh one snapshot from the live page: make fetch 
 lint: $(VENV)/.runtime  ## check every card file
 	$(PY) build_deck.py lint $(ARGS)
 
+preview: $(VENV)/.runtime  ## every card as Anki shows it, light and night: build/preview/index.html
+	$(PY) build_deck.py preview $(ARGS)
+
 bench: $(VENV)/.dev  ## print build speed and size figures
 	$(PY) -m tests.bench $(ARGS)
 
