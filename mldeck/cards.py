@@ -206,9 +206,19 @@ def parse_card(text: str, path: Path) -> Card:
 
 def read_card(path: Path) -> Card:
     """Read and parse one card file, with clear errors for unreadable files."""
-    data = path.read_bytes()
+    # A directory, FIFO or device named *.md would raise, block forever or never end: refuse it
+    # before opening, and read at most one byte past the limit.
+    if not path.is_file():
+        raise fail(path, 1, "not a regular file (a directory, device, pipe or broken symlink)")
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise fail(path, 1, f"cannot read the card file: {exc.strerror or exc}") from None
     if len(data) > MAX_BYTES:
-        raise fail(path, 1, f"card file is {len(data)} bytes; the limit is {MAX_BYTES}")
+        raise fail(path, 1, f"card file is larger than the limit of {MAX_BYTES} bytes")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise fail(path, 1, "card file is UTF-16: save it as UTF-8")
     if b"\0" in data:
         raise fail(path, 1, "card file is binary (contains NUL bytes)")
     try:
@@ -250,17 +260,44 @@ def format_card(card: Card) -> str:
     return "\n".join(fm + [""] + body).rstrip("\n") + "\n"
 
 
-def card_files(cards_dir: Path) -> list[Path]:
-    """Every card file under `cards/`, sorted (README files excluded)."""
+def _candidates(cards_dir: Path) -> list[Path]:
     return sorted(p for p in cards_dir.glob("*/*.md") if p.name.lower() != "readme.md")
+
+
+def card_files(cards_dir: Path) -> list[Path]:
+    """Every card file under `cards/`, sorted (README files excluded).
+
+    Only regular files, so a caller that reads them all can't block on a pipe or read a device;
+    `read_cards` reports the others as errors.
+    """
+    return [p for p in _candidates(cards_dir) if p.is_file()]
+
+
+def _outside(path: Path, cards_dir: Path) -> bool:
+    """True for a card file that is a symlink (or in a symlinked folder) leading out of cards/."""
+    try:
+        return not path.resolve().is_relative_to(cards_dir.resolve())
+    except (OSError, RuntimeError):  # a symlink loop
+        return True
 
 
 def read_cards(cards_dir: Path) -> list[Card]:
     """Read every card; collect all problems (bad files, duplicate ids) before raising."""
+    cards, problems = scan_cards(cards_dir)
+    if problems:
+        raise DeckError(problems)
+    return cards
+
+
+def scan_cards(cards_dir: Path) -> tuple[list[Card], list[Problem]]:
+    """Every card that reads cleanly, and the problems of the rest (for lint, which goes on)."""
     cards: list[Card] = []
     problems: list[Problem] = []
     seen: dict[str, Card] = {}
-    for path in card_files(cards_dir):
+    for path in _candidates(cards_dir):
+        if path.is_file() and _outside(path, cards_dir):
+            problems.append(Problem(path, 1, "card file is a symlink to a file outside cards/"))
+            continue
         try:
             card = read_card(path)
         except DeckError as exc:
@@ -285,6 +322,4 @@ def read_cards(cards_dir: Path) -> list[Card]:
             continue
         seen[key] = card
         cards.append(card)
-    if problems:
-        raise DeckError(problems)
-    return cards
+    return cards, problems

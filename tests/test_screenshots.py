@@ -19,7 +19,7 @@ from tests.screens import CHROMIUM, card_page, screenshot
 
 pytestmark = pytest.mark.browser
 SHOTS = ROOT / "build" / "screenshots"
-CARDS = {"epam-034": "code", "alldus-t20": "math and code", "upwork-016": "editor's note and context"}
+CARDS = {"epam-034": "code", "alldus-t20": "math and code", "upwork-022": "editor's note and context"}
 
 
 @pytest.fixture(scope="module")

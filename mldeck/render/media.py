@@ -23,6 +23,14 @@ def packaged_name(data: bytes, suffix: str) -> str:
     return f"mldeck-{hashlib.sha256(data).hexdigest()[:20]}{suffix.lower()}"
 
 
+PACKAGED = re.compile(r"mldeck-[0-9a-f]{20}(?:" + "|".join(re.escape(e) for e in sorted(EXTENSIONS)) + ")")
+
+
+def is_packaged_name(src: str) -> bool:
+    """True for a name `packaged_name` makes: the only image source a built field may carry."""
+    return PACKAGED.fullmatch(src) is not None
+
+
 class MediaStore:
     """Resolves `media/…` references and remembers what the deck must carry."""
 
@@ -46,13 +54,22 @@ class MediaStore:
         rel = src.lstrip("./")
         if not rel.startswith("media/"):
             raise MediaError(f"image {src!r}: must be a path under media/, e.g. media/roc.png")
-        path = (self.root / rel).resolve()
+        # A symlink loop, an over-long name or a NUL byte must be a message about this image,
+        # not a traceback: resolve() raises RuntimeError/OSError/ValueError for them.
+        try:
+            path = (self.root / rel).resolve()
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise MediaError(f"image {src[:80]!r}: not a usable path ({exc.__class__.__name__})") from None
         if self.media_dir not in path.parents:
             raise MediaError(f"image {src!r}: escapes the media/ folder")
         if path.suffix.lower() not in EXTENSIONS:
             raise MediaError(f"image {src!r}: unsupported type (use {', '.join(sorted(EXTENSIONS))})")
-        if not path.is_file():
-            raise MediaError(f"image {src!r}: no such file in media/")
-        name = self.add_bytes(path.read_bytes(), path.suffix)
+        try:
+            if not path.is_file():
+                raise MediaError(f"image {src!r}: no such file in media/")
+            data = path.read_bytes()
+        except OSError as exc:
+            raise MediaError(f"image {src[:80]!r}: cannot be read ({exc.strerror or exc})") from None
+        name = self.add_bytes(data, path.suffix)
         self._by_src[src] = name
         return name

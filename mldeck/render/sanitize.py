@@ -3,11 +3,17 @@
 Anki runs card JavaScript with access to local add-on APIs, so a pull request must not be
 able to ship script: no <script>/<iframe>/<style>, no on* attributes, no javascript: or data:
 URLs. What survives is the HTML that our Markdown renderer produces.
+
+Images: an <img> may only show a file the deck packages (`mldeck-<hash>.<ext>`, see media.py).
+The Markdown renderer rewrites `![](media/…)` to such names; raw HTML `<img src=…>` bypasses
+that, so any other source (a web address that would track the reader, `../../etc/passwd`) is dropped.
 """
 
 from __future__ import annotations
 
 import nh3
+
+from .media import is_packaged_name
 
 TAGS = {
     "p", "br", "hr", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "del", "ins",
@@ -36,4 +42,11 @@ def sanitize(html: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
+        attribute_filter=_attribute_filter,
     )
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src" and not is_packaged_name(value):
+        return None
+    return value

@@ -1,0 +1,26 @@
+"""The `lint` command: check every card file, print `path:line: level: message`, exit 1 on errors."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("lint", help="check every card file (schema, references, rendering, content)")
+    p.add_argument("--format", choices=("text", "github"), default="text",
+                   help="text: path:line: level: message; github: GitHub Actions annotations")  # fmt: skip
+    p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    p.set_defaults(func=run_lint)
+
+
+def run_lint(args: argparse.Namespace) -> int:
+    from ..cards import card_files
+    from .report import exit_status, format_problems, relative, summary
+    from .run import lint_project
+
+    problems = [relative(p, args.root) for p in lint_project(args.root)]
+    for line in format_problems(problems, args.format):
+        print(line)
+    print(summary(problems, len(card_files(args.root / "cards"))), file=sys.stderr)
+    return exit_status(problems, args.strict)

@@ -1,0 +1,68 @@
+"""What a reader reads: the prose of a card's Markdown, without code, math, markup or addresses.
+
+Used for the word budgets (a 40-line code sample is not a long answer) and to look for links
+and raw HTML only where Markdown would treat them as such (not inside code).
+"""
+
+from __future__ import annotations
+
+import re
+
+FENCE = re.compile(r"^(`{3,}|~{3,})(.*)$")
+INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
+DISPLAY_MATH_LINE = re.compile(r"^\$\$")
+INLINE_MATH = re.compile(r"\$\$.+?\$\$|(?<![\\$])\$(?=\S)(?:\\\$|[^$])+?(?<=\S)\$")
+IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+AUTOLINK = re.compile(r"<(?:https?|mailto):[^>\s]*>|\bhttps?://\S+")
+HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
+WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*")
+
+
+def prose_lines(markdown: str) -> list[tuple[int, str]]:
+    """(0-based line offset, text) for each line outside fenced code and display math, inline
+    code removed. Fences follow the card reader's rule: a fence closes on the same marker."""
+    out: list[tuple[int, str]] = []
+    fence: str | None = None
+    math = False
+    for i, line in enumerate(markdown.split("\n")):
+        stripped = line.strip()
+        m = FENCE.match(stripped)
+        if fence is None and m:
+            fence = m.group(1)
+            continue
+        if fence is not None:
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not m.group(2).strip():
+                fence = None
+            continue
+        if DISPLAY_MATH_LINE.match(stripped):
+            # `$$ … $$` on one line is inline-sized; a lone `$$` opens or closes a block
+            if not (len(stripped) > 2 and stripped.endswith("$$")):
+                math = not math
+            continue
+        if math:
+            continue
+        out.append((i, INLINE_CODE.sub(" ", line)))
+    return out
+
+
+def prose_text(markdown: str) -> str:
+    """The readable words of `markdown`: link text kept; code, math, images, URLs and tags dropped."""
+    kept = []
+    for _, line in prose_lines(markdown):
+        line = INLINE_MATH.sub(" ", line)
+        line = IMAGE.sub(" ", line)
+        line = LINK.sub(r"\1", line)
+        line = AUTOLINK.sub(" ", line)
+        line = HTML_TAG.sub(" ", line)
+        if TABLE_RULE.match(line):
+            continue
+        kept.append(LIST_MARK.sub("", line))
+    return "\n".join(kept)
+
+
+def word_count(markdown: str) -> int:
+    """Words of prose in `markdown` ("bias-variance", "don't" and "e.g" count as one)."""
+    return len(WORD.findall(prose_text(markdown)))
