@@ -275,6 +275,8 @@ def card_files(cards_dir: Path) -> list[Path]:
 
 def _outside(path: Path, cards_dir: Path) -> bool:
     """True for a card file that is a symlink (or in a symlinked folder) leading out of cards/."""
+    if not (path.is_symlink() or path.parent.is_symlink() or cards_dir.is_symlink()):
+        return False  # the common case, two cheap lstat calls: nothing to resolve
     try:
         return not path.resolve().is_relative_to(cards_dir.resolve())
     except (OSError, RuntimeError):  # a symlink loop
