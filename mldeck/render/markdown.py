@@ -2,7 +2,8 @@
 
 - math: `$…$` / `$$…$$` reach Anki as `\\(…\\)` / `\\[…\\]` (arithmatex, generic mode)
 - code: fenced blocks highlighted by Pygments into CSS classes (see code.py)
-- diagrams: fences named in `diagram_fences` are handed to a renderer callback
+- diagrams: ```mermaid / ```vega-lite fences go to a renderer callback with their caption, the
+  paragraph starting `Figure:` right after the fence (see docs/diagrams.md)
 - images: `media/…` references are rewritten to their packaged names (see media.py)
 """
 
@@ -22,9 +23,10 @@ from .media import MediaError, MediaStore
 from .sanitize import sanitize
 
 FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([\w+#.-]*)")
+CAPTION = re.compile(r"^\s*Figure:\s*")
 
-# A diagram renderer: (language, source) -> HTML; raises ValueError with the renderer's message.
-DiagramRenderer = Callable[[str, str], str]
+# A diagram renderer: (language, source, caption) -> HTML; raises ValueError with the renderer's message.
+DiagramRenderer = Callable[[str, str, str], str]
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Fence:
     lang: str
     offset: int  # 0-based line within the text
     source: str
+    end: int = -1  # 0-based line of the closing fence (-1: never closed)
 
 
 def fences(text: str) -> list[Fence]:
@@ -50,9 +53,40 @@ def fences(text: str) -> list[Fence]:
         while i < len(lines) and not lines[i].strip().startswith(marker):
             body.append(lines[i])
             i += 1
-        out.append(Fence(lang, start, "\n".join(body)))
+        out.append(Fence(lang, start, "\n".join(body), i if i < len(lines) else -1))
         i += 1
     return out
+
+
+def take_captions(text: str) -> tuple[str, dict[str, list[str]]]:
+    """Lift the `Figure: …` paragraph that follows each diagram fence out of `text`.
+
+    Returns the text with those lines blanked (line numbers stay put) and the captions, in
+    document order, keyed by the fence's normalised source.
+    """
+    lines = text.split("\n")
+    captions: dict[str, list[str]] = {}
+    for f in fences(text):
+        if f.lang not in DIAGRAM_LANGS or f.end < 0:
+            continue
+        i = f.end + 1
+        while i < len(lines) and not lines[i].strip() and i < f.end + 2:  # one blank line at most
+            i += 1
+        caption: list[str] = []
+        if i < len(lines) and CAPTION.match(lines[i]):
+            caption.append(CAPTION.sub("", lines[i]))
+            lines[i] = ""
+            i += 1
+            while i < len(lines) and lines[i].strip() and not FENCE.match(lines[i]):
+                caption.append(lines[i].strip())
+                lines[i] = ""
+                i += 1
+        captions.setdefault(_norm(f.source), []).append(" ".join(" ".join(caption).split()))
+    return "\n".join(lines), captions
+
+
+def _norm(source: str) -> str:
+    return "\n".join(line.strip() for line in source.strip().split("\n"))
 
 
 def check_fence_languages(text: str) -> list[tuple[int, str]]:
@@ -104,6 +138,7 @@ class Renderer:
         self.diagram = diagram
         self.errors: list[tuple[str, str]] = []
         self._diagram_errors: list[tuple[str, str]] = []
+        self._captions: dict[str, list[str]] = {}
         custom = [{"name": lang, "class": "diagram", "format": self._fence_format} for lang in DIAGRAM_LANGS]
         self.md = markdown.Markdown(
             extensions=["pymdownx.superfences", "pymdownx.arithmatex", "pymdownx.highlight", "tables", "sane_lists",
@@ -121,8 +156,10 @@ class Renderer:
         if self.diagram is None:
             self._diagram_errors.append((source, f"{language} diagrams cannot be rendered in this build"))
             return ""
+        queue = self._captions.get(_norm(source), [])
+        caption = queue.pop(0) if queue else ""
         try:
-            return self.diagram(language, source)
+            return self.diagram(language, source, caption)
         except ValueError as exc:
             self._diagram_errors.append((source, f"{language} diagram: {exc}"))
             return ""
@@ -133,7 +170,8 @@ class Renderer:
         if problems:
             raise RenderError(problems)
         self.errors, self._diagram_errors = [], []
-        html = self.md.reset().convert(text)
+        body, self._captions = take_captions(text)
+        html = self.md.reset().convert(body)
         if self.errors or self._diagram_errors:
             raise RenderError(
                 [(_line_of(text, src), msg) for src, msg in self.errors]
@@ -151,6 +189,6 @@ def _line_of(text: str, needle: str) -> int:
 
 def _fence_line(text: str, source: str) -> int:
     for f in fences(text):
-        if f.source.strip() == source.strip():
+        if _norm(f.source) == _norm(source):
             return f.offset
     return 0

@@ -1,0 +1,366 @@
+"""Diagram fences: every one in cards/ renders, deterministically, into a deck that carries
+exactly the pictures its notes use; bad fences fail the build at their line; night mode shows
+the dark variant. Screenshots of three diagram cards land in build/screenshots/."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import sqlite3
+import tempfile
+import zipfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from mldeck.anki.model import model_css
+from mldeck.build.run import BuildOptions, build_deck
+from mldeck.errors import DeckError
+from mldeck.render import diagrams
+from mldeck.render.code import DIAGRAM_LANGS
+from mldeck.render.diagrams import THEMES, DiagramCache, figure_html, tidy_svg
+from mldeck.render.markdown import Renderer, fences, take_captions
+from mldeck.render.media import MediaStore
+from mldeck.render.sanitize import sanitize
+from tests.anki_helpers import build, fresh_collection, import_apkg
+from tests.helpers import ROOT, copy_project
+from tests.screens import CHROMIUM, card_page, screenshot
+
+CARDS = ROOT / "cards"
+SHOTS = ROOT / "build" / "screenshots"
+MAX_SVG_BYTES = 50_000
+LOST_EPAM_PICTURES = ("006", "011", "014", "017", "020", "042")
+
+
+@dataclass(frozen=True)
+class CardFence:
+    path: Path
+    line: int  # 1-based line of the opening fence in the card file
+    lang: str
+    source: str
+    caption: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.path.parent.name}/{self.path.name.split('-', 1)[0]}:L{self.line}"
+
+
+def card_fences() -> list[CardFence]:
+    out = []
+    for path in sorted(CARDS.glob("*/*.md")):
+        text = path.read_text(encoding="utf-8")
+        _, captions = take_captions(text)
+        for f in fences(text):
+            if f.lang in DIAGRAM_LANGS:
+                caption = captions["\n".join(ln.strip() for ln in f.source.strip().split("\n"))].pop(0)
+                out.append(CardFence(path, f.offset + 1, f.lang, f.source, caption))
+    return out
+
+
+FENCES = card_fences()
+
+
+def render_all(order: list[CardFence]) -> dict[tuple[str, str], bytes]:
+    """Every fence in both themes, with no cache."""
+    cache = DiagramCache(None, MediaStore(ROOT))
+    return {(f.id, theme): cache.svg(f.lang, f.source, theme) for f in order for theme in THEMES}
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[tuple[str, str], bytes]:
+    first = render_all(FENCES)
+    again = render_all(FENCES[::-1])  # reversed: a per-process counter in the output would show
+    assert again == first, "rendering the same source twice gave different bytes"
+    return first
+
+
+# --- the diagrams in cards/ ---------------------------------------------------------------------
+
+
+def test_cards_have_the_diagrams_the_issue_asks_for():
+    ids = {f.path.name.split("-", 1)[0] for f in FENCES if f.path.parent.name == "epam"}
+    assert set(LOST_EPAM_PICTURES) <= ids, "the six pictures the EPAM article lost"
+    assert len(FENCES) >= 18
+    assert {f.path.parent.name for f in FENCES} == {"upwork", "alldus", "epam"}
+    assert {f.lang for f in FENCES} == {"mermaid", "vega-lite"}
+    for f in FENCES:
+        assert len(f.caption) >= 30, f"{f.id}: needs a 'Figure: …' caption (text alternative)"
+
+
+@pytest.mark.parametrize("fence", FENCES, ids=lambda f: f.id)
+def test_every_card_diagram_renders_to_a_small_sized_svg(rendered, fence: CardFence):
+    for theme in THEMES:
+        data = rendered[(fence.id, theme)]
+        assert len(data) < MAX_SVG_BYTES, f"{fence.id} {theme}: {len(data)} bytes"
+        root = ET.fromstring(data)
+        assert root.tag == "{http://www.w3.org/2000/svg}svg"
+        width, height = root.get("width", ""), root.get("height", "")
+        assert width.isdigit() and height.isdigit(), (width, height)
+        assert 100 <= int(width) <= 640, f"{fence.id}: {width}px wide is unreadable at phone width"
+        text = data.decode("utf-8")
+        assert not re.search(r"<script|<foreignObject|<image|href=\"(?!#)|url\((?!#)", text)
+    assert rendered[(fence.id, "light")] != rendered[(fence.id, "dark")]
+
+
+def test_renders_are_byte_identical_across_runs(rendered):
+    assert len(rendered) == 2 * len(FENCES)  # the fixture rendered everything twice and compared
+
+
+# --- pieces --------------------------------------------------------------------------------------
+
+MERMAID = "flowchart TD\n  a[data] --> b[model]"
+
+
+def test_caption_paragraph_is_lifted_and_lines_stay_put():
+    text = f"Intro.\n\n```mermaid\n{MERMAID}\n```\n\nFigure: Data goes\ninto the model.\n\nAfter."
+    body, captions = take_captions(text)
+    assert len(body.split("\n")) == len(text.split("\n"))
+    assert "Figure:" not in body and "After." in body
+    assert captions == {"flowchart TD\na[data] --> b[model]": ["Data goes into the model."]}
+    far = f"```mermaid\n{MERMAID}\n```\n\n\nFigure: too far away"
+    assert take_captions(far)[1] == {"flowchart TD\na[data] --> b[model]": [""]}
+
+
+def test_figure_html_has_both_variants_alt_and_caption_and_survives_the_sanitiser(tmp_path: Path):
+    media = MediaStore(tmp_path)
+    renderer = Renderer(media, DiagramCache(tmp_path / "cache", media))
+    html = renderer.render(f"Text.\n\n```mermaid\n{MERMAID}\n```\n\nFigure: Data <goes> into the model.\n")
+    imgs = re.findall(r"<img [^>]*>", html)
+    assert [re.search(r'class="([^"]+)"', i).group(1) for i in imgs] == ["mld-diagram-light", "mld-diagram-dark"]
+    for img in imgs:
+        assert 'alt="Data &lt;goes&gt; into the model."' in img
+        assert re.search(r'width="\d+" height="\d+"', img)
+        assert re.search(r'src="(mldeck-[0-9a-f]{20}\.svg)"', img).group(1) in media.files
+    assert "<figcaption>Data &lt;goes&gt; into the model.</figcaption>" in html
+    assert "Figure:" not in html and sanitize(html) == html
+
+
+def test_text_alternative_may_come_from_the_source():
+    assert diagrams.mermaid_text_alternative("flowchart LR\n  accTitle: Two boxes\n  a --> b") == "Two boxes"
+    spec = json.dumps({"description": "A line", "mark": "line"})
+    assert diagrams.vegalite_text_alternative(spec) == "A line"
+
+
+def test_tidy_svg_gives_a_fixed_pixel_size():
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="0 0 120.4 80"><rect id="clip7"/></svg>'
+    data, width, height = tidy_svg(svg)
+    root = ET.fromstring(data)
+    assert (width, height, root.get("width"), root.get("height")) == (120, 80, "120", "80")
+    assert 'id="d0"' in data.decode()
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"data": {"url": "https://example.org/x.csv"}, "mark": "point"},
+        {"data": {"values": [{"u": "a.png"}]}, "mark": {"type": "image"}, "encoding": {"url": {"field": "u"}}},
+    ],
+)
+def test_vegalite_may_not_load_anything(spec: dict):
+    with pytest.raises(ValueError, match="must be inline"):
+        diagrams.render_vegalite(json.dumps(spec), "light")
+
+
+def test_an_svg_that_would_load_something_is_refused():
+    with pytest.raises(ValueError, match="self-contained"):
+        tidy_svg('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"><image href="a.png"/></svg>')
+
+
+def test_cache_is_keyed_by_source_and_theme(tmp_path: Path):
+    cache = DiagramCache(tmp_path, MediaStore(tmp_path))
+    cache("mermaid", MERMAID, "caption")
+    assert (cache.rendered, cache.reused) == (2, 0)
+    cache("mermaid", MERMAID, "another caption")
+    assert (cache.rendered, cache.reused) == (2, 2)
+    cache("mermaid", MERMAID + " --> c[score]", "caption")
+    assert (cache.rendered, cache.reused) == (4, 2)
+    assert len(list(tmp_path.rglob("*.svg"))) == 4
+
+
+# --- the built deck ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("deck")
+    root = copy_project(tmp / "proj", with_cards=True)
+    return root, build(root, tmp / "deck.apkg")
+
+
+def referenced_media(apkg: Path, tmp: Path) -> tuple[dict[str, str], set[str]]:
+    """(the package's media map, the names its note fields reference)."""
+    with zipfile.ZipFile(apkg) as zf:
+        media_map = json.loads(zf.read("media"))
+        (tmp / "c.db").write_bytes(zf.read("collection.anki2"))
+        for index in media_map:
+            assert zf.getinfo(index).file_size > 0
+    conn = sqlite3.connect(tmp / "c.db")
+    fields = [row[0] for row in conn.execute("select flds from notes")]
+    conn.close()
+    return media_map, {src for f in fields for src in re.findall(r'src="([^"]+)"', f)}
+
+
+def test_deck_carries_every_referenced_svg_and_nothing_else(built, tmp_path: Path):
+    _, apkg = built
+    media_map, used = referenced_media(apkg, tmp_path)
+    names = set(media_map.values())
+    svgs = {n for n in used if n.endswith(".svg")}
+    assert names == used
+    assert len(svgs) == 2 * len(FENCES)  # a light and a dark picture for every fence
+    col = fresh_collection(tmp_path / "anki")
+    try:
+        import_apkg(col, apkg)
+        check = col.media.check()
+        assert not check.missing and not check.unused, (check.missing, check.unused)
+        assert svgs <= set(os.listdir(col.media.dir()))
+    finally:
+        col.close()
+
+
+def test_rebuild_with_nothing_changed_renders_nothing(built, monkeypatch, tmp_path: Path):
+    root, apkg = built
+    calls = []
+
+    def counting(engine):
+        def render(source: str, theme: str) -> str:
+            calls.append(engine.language)
+            return engine.render(source, theme)
+
+        return replace(engine, render=render)
+
+    for lang, engine in list(diagrams.ENGINES.items()):
+        monkeypatch.setitem(diagrams.ENGINES, lang, counting(engine))
+    for path in (root / "build" / "cache").iterdir():  # drop the card render cache, keep the diagram cache
+        if path.name != "diagrams":
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+    out = tmp_path / "again.apkg"
+    build_deck(root, BuildOptions(out=out, quiet=True, force=True))
+    assert calls == []
+    assert referenced_media(out, tmp_path)[0] == referenced_media(apkg, tmp_path)[0]
+
+
+BROKEN = {
+    "mermaid": ("flowchart TD\n  a[data] --> b[[[model\n", "mermaid diagram: line 2"),
+    "vega-lite": ('{"mark": "point",\n "encoding": {]}\n', "vega-lite diagram: invalid JSON at line 2"),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(BROKEN))
+def test_a_malformed_fence_fails_the_build_at_its_line(tmp_path: Path, lang: str):
+    root = copy_project(tmp_path / "proj")
+    source, message = BROKEN[lang]
+    card = root / "cards" / "epam" / "900-broken.md"
+    card.parent.mkdir(parents=True)
+    card.write_text(
+        "---\nid: epam-900\nsource: epam\nref: 900\ndifficulty: basic\ntopics: [fundamentals]\n"
+        f"answer_origin: deck\n---\n\n# A question?\n\nAn answer.\n\n```{lang}\n{source}```\n\nFigure: A caption.\n",
+        encoding="utf-8",
+    )
+    fence_line = card.read_text().split("\n").index(f"```{lang}") + 1
+    with pytest.raises(DeckError) as err:
+        build_deck(root, BuildOptions(quiet=True))
+    (problem,) = err.value.problems
+    assert Path(problem.path) == card and problem.line == fence_line
+    assert re.match(rf".*cards/epam/900-broken\.md:{fence_line}: error: {message}", str(problem))
+    assert not (root / "dist").exists()
+
+
+def test_a_diagram_without_a_text_alternative_fails(tmp_path: Path):
+    media = MediaStore(tmp_path)
+    renderer = Renderer(media, DiagramCache(None, media))
+    with pytest.raises(ValueError, match="no text alternative"):
+        renderer.render(f"```mermaid\n{MERMAID}\n```\n")
+
+
+# --- how it looks --------------------------------------------------------------------------------
+
+SHOT_CARDS = ("epam-006", "epam-020", "alldus-t04")
+
+
+def _need_browser() -> None:
+    if CHROMIUM is None:
+        if os.environ.get("MLDECK_SKIP_BROWSER"):
+            pytest.skip("no chromium and MLDECK_SKIP_BROWSER is set")
+        pytest.fail("chromium is not installed: apt-get install chromium (or set MLDECK_SKIP_BROWSER=1)")
+
+
+def _screenshots(pages: dict[Path, str], media: dict[str, bytes], size: tuple[int, int]) -> None:
+    """One Chromium run for many pages: each in an iframe of `size`, side by side, then cut apart."""
+    from PIL import Image
+
+    width, height = size
+    frames = "".join(
+        f'<iframe srcdoc="{html.escape(page, quote=True)}" width="{width}" height="{height}" '
+        'style="border:0;display:block;float:left" scrolling="no"></iframe>'
+        for page in pages.values()
+    )
+    grid = f"<!doctype html><html><body style='margin:0;width:{width * len(pages)}px'>{frames}</body></html>"
+    with tempfile.TemporaryDirectory() as tmp:
+        whole = screenshot(grid, Path(tmp) / "grid.png", media=media, size=(width * len(pages), height))
+        image = Image.open(whole)
+        for n, out in enumerate(pages):
+            out.parent.mkdir(parents=True, exist_ok=True)
+            image.crop((n * width, 0, (n + 1) * width, height)).save(out)
+
+
+def _solid_svg(color: str) -> bytes:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100">'
+            f'<rect width="200" height="100" fill="{color}"/></svg>').encode()  # fmt: skip
+
+
+@pytest.mark.browser
+def test_night_mode_css_shows_exactly_the_dark_picture(tmp_path: Path):
+    """Red stands in for the light picture, green for the dark one: the CSS must show just one of them,
+    with Anki's night-mode class on <body> (desktop: nightMode, AnkiDroid: night_mode) or on an ancestor."""
+    from PIL import Image
+
+    _need_browser()
+    pictures = {"light": diagrams.Picture("light.svg", 200, 100), "dark": diagrams.Picture("dark.svg", 200, 100)}
+    fig = figure_html(pictures, "A test figure")
+    media = {"light.svg": _solid_svg("#ff0000"), "dark.svg": _solid_svg("#00ff00")}
+    one = 200 * 100  # pixels of one picture
+    pages = {  # page -> (red pixels, green pixels) expected
+        card_page(f"<div>{fig}</div><div class='nightMode'>{fig}</div><div class='night_mode'>{fig}</div>",
+                  model_css(), night=False): (one, 2 * one),
+        card_page(fig, model_css(), night=True).replace("nightMode night_mode", "nightMode"): (0, one),
+        card_page(fig, model_css(), night=True).replace("nightMode night_mode", "night_mode"): (0, one),
+    }  # fmt: skip
+    shots = {tmp_path / f"css-{n}.png": page for n, page in enumerate(pages)}
+    _screenshots(shots, media, size=(420, 700))
+    for png, expected in zip(shots, pages.values(), strict=True):
+        colors = {rgb: count for count, rgb in Image.open(png).convert("RGB").getcolors(420 * 700)}
+        assert (colors.get((255, 0, 0), 0), colors.get((0, 255, 0), 0)) == expected, png.name
+
+
+@pytest.mark.browser
+def test_screenshots_of_diagram_cards_light_and_night(built, tmp_path: Path):
+    from PIL import Image
+
+    _need_browser()
+    _, apkg = built
+    col = fresh_collection(tmp_path / "anki")
+    try:
+        import_apkg(col, apkg)
+        media_dir = Path(col.media.dir())
+        media = {name: (media_dir / name).read_bytes() for name in os.listdir(media_dir)}
+        pages = {}
+        for card_id in SHOT_CARDS:
+            (nid,) = col.find_notes(f'"CardId:{card_id}*"')
+            answer = col.get_note(nid).cards()[0].answer()
+            assert answer.count('class="mld-diagram-') == 2
+            for night in (False, True):
+                pages[SHOTS / f"diagram-{card_id}-{'night' if night else 'light'}.png"] = card_page(
+                    answer, model_css(), night
+                )
+        _screenshots(pages, media, size=(420, 1500))
+        for out in pages:
+            gray = Image.open(out).convert("L")
+            mean = sum(i * n for i, n in enumerate(gray.histogram())) / (gray.width * gray.height)
+            assert (mean < 90) if "-night" in out.name else (mean > 170), (out, mean)
+    finally:
+        col.close()
