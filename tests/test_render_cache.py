@@ -54,3 +54,40 @@ def test_corrupt_cache_is_ignored(tmp_path: Path):
     assert cache.is_file()
     cache.write_bytes(b"this is not a database" * 100)
     assert build(root, tmp_path / "b.apkg", force=True).read_bytes() == first
+
+
+def test_render_version_follows_render_code_and_libraries(monkeypatch):
+    from importlib import metadata
+
+    import mldeck.build.render_cards as rc
+
+    before = rc.render_version()
+    assert before == rc.render_version()
+    real = metadata.version
+    monkeypatch.setattr(metadata, "version", lambda d: "999" if d == "pygments" else real(d))
+    assert rc.render_version() != before
+
+
+def test_two_texts_sharing_a_diagram_both_carry_it_from_cache(tmp_path: Path):
+    root = copy_project(tmp_path / "p")
+    fence = '```vega-lite\n{"data": {"values": [{"x": 1, "y": 2}]}, "mark": "point",\n'
+    fence += (
+        ' "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"}}}\n```'
+    )
+    texts = [f"First.\n\n{fence}\n\nFigure: one point.", f"Second.\n\n{fence}\n\nFigure: one point."]
+    first = CardRenderer(root, MediaStore(root), root / "c.sqlite", "v", _diagrams(root))
+    first.prefetch(texts)
+    first.close()
+    names = {t: set(r.generated) for t, r in first.results.items()}
+    assert names[texts[0]] and names[texts[0]] == names[texts[1]]
+    second = CardRenderer(root, MediaStore(root), root / "c.sqlite", "v", _diagrams(root))
+    second.prefetch(texts[1:])  # only the second text, from cache: its SVGs must come along
+    assert second.hits == 1 and set(second.media.files) == names[texts[1]]
+
+
+def _diagrams(root: Path):
+    from functools import partial
+
+    from mldeck.build.render_cards import make_diagram_renderer
+
+    return partial(make_diagram_renderer, root / "diagram-cache", True)

@@ -39,6 +39,26 @@ def plain_html(text: str) -> str | None:
     return f"<p>{html.escape(t, quote=False)}</p>"
 
 
+RENDER_LIBRARIES = ("markdown", "pymdown-extensions", "pygments", "nh3", "mermaid-render", "vl-convert-python")
+
+
+def render_version() -> str:
+    """What the HTML of a text depends on besides the text: our render code and its libraries.
+
+    Part of every cache key, so editing mldeck/render/ or upgrading a library re-renders."""
+    from importlib import metadata
+
+    h = hashlib.sha256()
+    for path in sorted((Path(__file__).resolve().parents[1] / "render").glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    for dist in RENDER_LIBRARIES:
+        try:
+            h.update(f"{dist}={metadata.version(dist)};".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist}=none;".encode())
+    return h.hexdigest()[:20]
+
+
 def make_diagram_renderer(cache_dir: Path, enabled: bool, media: MediaStore) -> DiagramRenderer | None:
     """The diagram renderer (mermaid, vega-lite), if enabled and installed."""
     if not enabled:
@@ -64,7 +84,6 @@ def _image_sources(text: str) -> list[str]:
 
 def _render_one(renderer: Renderer, text: str) -> Rendered:
     media = renderer.media
-    before = set(media.files)
     try:
         out = Rendered(renderer.render(text))
     except RenderError as exc:
@@ -74,7 +93,10 @@ def _render_one(renderer: Renderer, text: str) -> Rendered:
             out.used[src] = media.resolve(src)
         except MediaError:
             pass
-    out.generated = {n: media.files[n] for n in set(media.files) - before if n not in out.used.values()}
+    # the packaged files this HTML shows that are not media/ references: generated (diagrams);
+    # read from the HTML, not from what is new in the store, since two texts may share one
+    shown = set(re.findall(r'src="(mldeck-[0-9a-f]+\.\w+)"', out.html))
+    out.generated = {n: media.files[n] for n in sorted(shown - set(out.used.values())) if n in media.files}
     return out
 
 

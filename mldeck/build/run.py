@@ -19,7 +19,7 @@ from ..sources import Source, load_sources
 from .gitmeta import FileTimes
 from .notes import Filters, NoteSpec, build_note, group_duplicates
 from .progress import Progress
-from .render_cards import CardRenderer, make_diagram_renderer
+from .render_cards import CardRenderer, make_diagram_renderer, render_version
 
 DECK_FILE = "ml-interview-questions.apkg"
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the checkout that holds the mldeck package
@@ -104,7 +104,7 @@ def prepare_notes(
     media = MediaStore(root)
     cache = root / "build" / "cache"
     factory = partial(make_diagram_renderer, cache / "diagrams", opts.diagrams)
-    render = CardRenderer(root, media, cache / "render.sqlite", __version__, factory)
+    render = CardRenderer(root, media, cache / "render.sqlite", render_version(), factory)
     render.prefetch([t for c in cards for t in (c.question, c.answer, c.editor_note, c.source_answer, c.context) if t])
     code_time = max(code_times.latest_under(f) for f in CODE_FOLDERS)
     progress = Progress(len(groups), quiet=opts.quiet)

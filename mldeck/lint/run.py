@@ -11,9 +11,8 @@ import re
 from functools import partial
 from pathlib import Path
 
-from .. import __version__
 from ..build.notes import group_duplicates
-from ..build.render_cards import CardRenderer, make_diagram_renderer
+from ..build.render_cards import CardRenderer, make_diagram_renderer, render_version
 from ..cards import MAX_BYTES, Card, scan_cards
 from ..errors import DeckError, Problem
 from ..render.media import MediaStore
@@ -40,7 +39,7 @@ def render_problems(root: Path, cards: list[Card]) -> list[Problem]:
     media = MediaStore(root)
     cache = root / "build" / "cache"
     render = CardRenderer(
-        root, media, cache / "render.sqlite", __version__, partial(make_diagram_renderer, cache / "diagrams", True)
+        root, media, cache / "render.sqlite", render_version(), partial(make_diagram_renderer, cache / "diagrams", True)
     )
     texts = [(c, key, getattr(c, key)) for c in cards for key in RENDERED if getattr(c, key)]
     problems: list[Problem] = []

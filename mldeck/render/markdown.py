@@ -169,15 +169,49 @@ class Renderer:
         problems = check_fence_languages(text)
         if problems:
             raise RenderError(problems)
+        if problem := bracket_problem(text):
+            raise RenderError([problem])
         self.errors, self._diagram_errors = [], []
         body, self._captions = take_captions(text)
-        html = self.md.reset().convert(body)
+        try:
+            html = self.md.reset().convert(body)
+        except RecursionError:
+            raise RenderError(
+                [(0, "Markdown nests too deeply to render (lists or definitions inside each other)")]
+            ) from None
         if self.errors or self._diagram_errors:
             raise RenderError(
                 [(_line_of(text, src), msg) for src, msg in self.errors]
                 + [(_fence_line(text, src), msg) for src, msg in self._diagram_errors]
             )
         return sanitize(html)
+
+
+MAX_OPEN_BRACKETS = 64
+
+
+def bracket_problem(text: str) -> tuple[int, str] | None:
+    """Unclosed or deeply nested `[` outside code: Python-Markdown needs quadratic time for them
+    (a card of them would stall the build for hours), and no real card has more than a few."""
+    in_fence = False
+    opened, first = 0, 0
+    for i, line in enumerate(text.split("\n")):
+        if FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        if not line.strip():
+            opened = 0  # brackets do not span paragraphs
+            continue
+        for ch in re.sub(r"`[^`]*`", "", line):
+            if ch == "[":
+                opened, first = opened + 1, first if opened else i
+                if opened > MAX_OPEN_BRACKETS:
+                    return first, f"more than {MAX_OPEN_BRACKETS} '[' open at once: escape them as \\["
+            elif ch == "]" and opened:
+                opened -= 1
+    return None
 
 
 def _line_of(text: str, needle: str) -> int:
