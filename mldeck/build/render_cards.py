@@ -1,8 +1,6 @@
 """Render the Markdown of every card: cached, fast for plain text, parallel when there is a lot.
 
-- Cache: `build/cache/render.sqlite`, keyed by a hash of (renderer version, text); it also keeps
-  generated media (diagram SVGs) and which `media/` files a text used. New entries are written
-  in one transaction at the end, so a cold build is not a thousand tiny file writes.
+- Cache: `build/cache/render.sqlite` (render_cache.py), keyed by (render code version, text).
 - Plain one-paragraph text (most questions) skips Markdown: escaped and wrapped in <p>.
 - Many cache misses are rendered by worker processes (one Markdown pipeline each).
 Errors come back as DeckError problems at the card file's own line numbers.
@@ -12,19 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import html
-import json
 import os
 import re
-import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..cards import Card
 from ..errors import DeckError, Problem
 from ..render.markdown import DiagramRenderer, Renderer, RenderError
 from ..render.media import MediaError, MediaStore
+from .render_cache import RenderCache, Rendered
 
 PLAIN = re.compile(r"^[^\n*_`$\\<>&\[\]!#|~=+{}]*$")  # nothing Markdown or HTML would touch
 LIST_START = re.compile(r"^\s*(\d+[.)]|[-+*])\s")
@@ -70,14 +66,6 @@ def make_diagram_renderer(cache_dir: Path, enabled: bool, media: MediaStore) -> 
     return DiagramCache(cache_dir, media)
 
 
-@dataclass
-class Rendered:
-    html: str = ""
-    problems: list[tuple[int, str]] = field(default_factory=list)
-    used: dict[str, str] = field(default_factory=dict)  # media/ reference -> packaged name
-    generated: dict[str, bytes] = field(default_factory=dict)  # e.g. diagram SVGs
-
-
 def _image_sources(text: str) -> list[str]:
     return re.findall(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)", text)
 
@@ -112,71 +100,6 @@ def _worker_init(root: Path, diagram_factory: Callable[[MediaStore], DiagramRend
 def _worker_render(text: str) -> Rendered:
     assert _WORKER is not None
     return _render_one(_WORKER, text)
-
-
-class RenderCache:
-    """(version, text) -> Rendered, in one SQLite file."""
-
-    def __init__(self, path: Path | None, version: str):
-        self.version = version
-        self.conn = None
-        self.new: dict[str, Rendered] = {}
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                self.conn = sqlite3.connect(path)
-                self.conn.execute("create table if not exists render (key text primary key, entry text)")
-                self.conn.execute("create table if not exists media (name text primary key, data blob)")
-            except sqlite3.Error:
-                self.conn = None  # a broken cache is no cache
-
-    def key(self, text: str) -> str:
-        return hashlib.sha256(f"{self.version}\0{text}".encode()).hexdigest()
-
-    def get_many(self, keys: list[str]) -> dict[str, Rendered]:
-        """The cached results for `keys` (missing ones absent), in a few queries."""
-        found: dict[str, Rendered] = {}
-        if self.conn is None:
-            return found
-        try:
-            entries = {}
-            for i in range(0, len(keys), 500):
-                chunk = keys[i : i + 500]
-                marks = ",".join("?" * len(chunk))
-                entries.update(self.conn.execute(f"select key, entry from render where key in ({marks})", chunk))
-            for key, raw in entries.items():
-                entry = json.loads(raw)
-                generated = {}
-                for name in entry["generated"]:
-                    data = self.conn.execute("select data from media where name = ?", (name,)).fetchone()
-                    if data is None:
-                        break
-                    generated[name] = bytes(data[0])
-                else:
-                    found[key] = Rendered(entry["html"], [], entry["used"], generated)
-        except (sqlite3.Error, ValueError, KeyError):
-            return {}
-        return found
-
-    def put(self, key: str, value: Rendered) -> None:
-        if not value.problems:
-            self.new[key] = value
-
-    def flush(self) -> None:
-        if self.conn is None or not self.new:
-            return
-        with self.conn:
-            for key, r in self.new.items():
-                entry = json.dumps({"html": r.html, "used": r.used, "generated": sorted(r.generated)})
-                self.conn.execute("insert or replace into render values (?, ?)", (key, entry))
-                self.conn.executemany("insert or ignore into media values (?, ?)", list(r.generated.items()))
-        self.new.clear()
-
-    def close(self) -> None:
-        if self.conn is not None:
-            self.flush()
-            self.conn.close()
-            self.conn = None
 
 
 class CardRenderer:
