@@ -22,6 +22,8 @@ SECTIONS = {"editor_note": "Editor's note", "source_answer": "Source answer", "c
 ID_RX = re.compile(r"^[a-z][a-z0-9]*-[a-z0-9]+$")
 WORD_RX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 MAX_BYTES = 256 * 1024
+# The Markdown texts of a card, each rendered to HTML by the build.
+TEXT_FIELDS = ("question", "answer", "editor_note", "source_answer", "context")
 
 
 @dataclass(frozen=True)

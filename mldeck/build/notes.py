@@ -84,6 +84,16 @@ def tags_for(cards: list[Card]) -> tuple[str, ...]:
     return tuple(sorted(tags))
 
 
+def unknown_sources(cards: list[Card], sources: dict[str, Source]) -> list[Problem]:
+    """Problems for cards whose `source` has no sources/<name>/ folder."""
+    known = ", ".join(sources) or "none"
+    return [
+        Problem(c.path or c.id, c.line_of("source"), f"unknown source {c.source!r} (known: {known})")
+        for c in cards
+        if c.source not in sources
+    ]
+
+
 def group_duplicates(cards: list[Card]) -> tuple[dict[str, list[Card]], list[Problem]]:
     """Target id -> [target, folded…]; problems for dangling or chained duplicate_of."""
     by_id = {c.id: c for c in cards}

@@ -12,14 +12,16 @@ import hashlib
 import html
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
 from ..cards import Card
 from ..errors import DeckError, Problem
 from ..render.markdown import DiagramRenderer, Renderer, RenderError
 from ..render.media import MediaError, MediaStore
+from .progress import Progress
 from .render_cache import RenderCache, Rendered
 
 PLAIN = re.compile(r"^[^\n*_`$\\<>&\[\]!#|~=+{}]*$")  # nothing Markdown or HTML would touch
@@ -112,11 +114,13 @@ class CardRenderer:
         cache_path: Path | None,
         version: str,
         diagram_factory: Callable[[MediaStore], DiagramRenderer | None] = lambda _m: None,
+        quiet: bool = True,
     ):
         self.root = root
         self.media = media
         self.cache = RenderCache(cache_path, version)
         self.diagram_factory = diagram_factory
+        self.quiet = quiet
         self._renderer: Renderer | None = None
         self.results: dict[str, Rendered] = {}
         self.problems: list[Problem] = []
@@ -129,16 +133,16 @@ class CardRenderer:
             self._renderer = Renderer(self.media, self.diagram_factory(self.media))
         return self._renderer
 
-    def _accept(self, text: str, result: Rendered) -> Rendered | None:
+    def _accept(self, result: Rendered) -> bool:
         """Adopt a cached result if its media still match what is on disk."""
         for src, name in result.used.items():
             try:
                 if self.media.resolve(src) != name:
-                    return None
+                    return False
             except MediaError:
-                return None
+                return False
         self.media.files.update(result.generated)
-        return result
+        return True
 
     def prefetch(self, texts: list[str]) -> None:
         """Render every text not yet known: from cache, fast path, or Markdown (parallel if many)."""
@@ -155,27 +159,34 @@ class CardRenderer:
         cached = self.cache.get_many(list(keys.values()))
         for text in todo:
             hit = cached.get(keys[text])
-            if hit is not None and self._accept(text, hit) is not None:
+            if hit is not None and self._accept(hit):
                 self.results[text] = hit
                 self.hits += 1
             else:
                 misses.append(text)
         self.misses += len(misses)
-        workers = min(os.cpu_count() or 1, 4)
-        if len(misses) >= PARALLEL_FROM and workers > 1:
-            with ProcessPoolExecutor(
-                workers, initializer=_worker_init, initargs=(self.root, self.diagram_factory)
-            ) as ex:
-                rendered = list(ex.map(_worker_render, misses, chunksize=max(1, len(misses) // (workers * 8))))
-        else:
-            rendered = [_render_one(self.renderer, t) for t in misses]
-        for text, result in zip(misses, rendered, strict=True):
+        progress = Progress(len(misses), quiet=self.quiet)
+        for text, result in zip(misses, self._render_all(misses), strict=True):
+            progress.step(text.split("\n", 1)[0])
             self.media.files.update(result.generated)
             for src in result.used:
                 self.media.resolve(src)
             self.results[text] = result
             self.cache.put(keys.get(text) or self.cache.key(text), result)
+        progress.done()
         self.cache.flush()
+
+    def _render_all(self, misses: list[str]) -> Iterator[Rendered]:
+        """Results in the order of `misses`: worker processes when there are many, else here."""
+        workers = min(os.cpu_count() or 1, 4)
+        if len(misses) >= PARALLEL_FROM and workers > 1:
+            with ProcessPoolExecutor(
+                workers, initializer=_worker_init, initargs=(self.root, self.diagram_factory)
+            ) as ex:
+                yield from ex.map(_worker_render, misses, chunksize=max(1, len(misses) // (workers * 8)))
+        else:
+            for text in misses:
+                yield _render_one(self.renderer, text)
 
     def __call__(self, text: str, card: Card, section: str) -> str:
         if text not in self.results:
@@ -193,3 +204,10 @@ class CardRenderer:
 
     def close(self) -> None:
         self.cache.close()
+
+
+def card_renderer(root: Path, media: MediaStore, diagrams: bool = True, quiet: bool = True) -> CardRenderer:
+    """The renderer the build and lint share: caches under build/cache/ of `root`."""
+    cache = root / "build" / "cache"
+    factory = partial(make_diagram_renderer, cache / "diagrams", diagrams)
+    return CardRenderer(root, media, cache / "render.sqlite", render_version(), factory, quiet)

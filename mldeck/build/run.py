@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 from .. import __version__
 from ..anki.model import DECK_IDS, ROOT_DECK, make_model, template_paths
-from ..cards import Card, card_files, read_cards
+from ..cards import TEXT_FIELDS, Card, card_files, read_cards
 from ..errors import DeckError
 from ..fsio import write_atomic
 from ..render.media import MediaStore
 from ..sources import Source, load_sources
 from .gitmeta import FileTimes
-from .notes import Filters, NoteSpec, build_note, group_duplicates
-from .progress import Progress
-from .render_cards import CardRenderer, make_diagram_renderer, render_version
+from .notes import Filters, NoteSpec, build_note, group_duplicates, unknown_sources
+from .render_cards import card_renderer
 
 DECK_FILE = "ml-interview-questions.apkg"
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the checkout that holds the mldeck package
@@ -89,36 +86,36 @@ class Prepared:
     cached: int = 0
 
 
+def _code_times(root: Path, times: FileTimes) -> FileTimes:
+    """Change times of the mldeck package's own files (the project may live elsewhere)."""
+    return times if root == PACKAGE_ROOT else FileTimes(PACKAGE_ROOT)
+
+
 def prepare_notes(
     root: Path, opts: BuildOptions, code_times: FileTimes | None = None, times: FileTimes | None = None
 ) -> Prepared:
     """Read, validate and render every card; group duplicates; apply filters. Raises DeckError."""
     times = times or FileTimes(root)
-    code_times = code_times or (times if root == PACKAGE_ROOT else FileTimes(PACKAGE_ROOT))
+    code_times = code_times or _code_times(root, times)
     sources = load_sources(root / "sources")
     cards = read_cards(root / "cards")
-    _check_sources(cards, sources)
-    groups, problems = group_duplicates(cards)
-    if problems:
-        raise DeckError(problems)
+    problems = unknown_sources(cards, sources)
+    groups, fold_problems = group_duplicates(cards)
+    if problems or fold_problems:
+        raise DeckError(problems + fold_problems)
     media = MediaStore(root)
-    cache = root / "build" / "cache"
-    factory = partial(make_diagram_renderer, cache / "diagrams", opts.diagrams)
-    render = CardRenderer(root, media, cache / "render.sqlite", render_version(), factory)
-    render.prefetch([t for c in cards for t in (c.question, c.answer, c.editor_note, c.source_answer, c.context) if t])
+    render = card_renderer(root, media, opts.diagrams, opts.quiet)
+    render.prefetch([t for c in cards for key in TEXT_FIELDS if (t := getattr(c, key))])
     code_time = max(code_times.latest_under(f) for f in CODE_FOLDERS)
-    progress = Progress(len(groups), quiet=opts.quiet)
     notes: list[NoteSpec] = []
     skipped: list[Card] = []
     for target_id in sorted(groups):
         group = groups[target_id]
-        progress.step(target_id)
         if group[0].answer_origin == "missing":
             skipped.append(group[0])
             continue
         mod = max([code_time] + [times.time_of(c.path.relative_to(root).as_posix()) for c in group if c.path])
         notes.append(build_note(group, sources, render, opts.split, mod))
-    progress.done()
     render.close()
     render.raise_problems()
     notes = [n for n in notes if opts.filters.keep(n)]
@@ -129,7 +126,7 @@ def build_deck(root: Path, opts: BuildOptions) -> BuildResult:
     out = opts.out or root / "dist" / DECK_FILE
     result = BuildResult(out)
     times = FileTimes(root)
-    code_times = times if root == PACKAGE_ROOT else FileTimes(PACKAGE_ROOT)
+    code_times = _code_times(root, times)
     key = _inputs_key(root, opts, times, code_times)
     stamp = root / "build" / "stamps" / (out.name + ".json")
     if not opts.force and out.is_file() and stamp.is_file():
@@ -151,19 +148,3 @@ def build_deck(root: Path, opts: BuildOptions) -> BuildResult:
     result.notes, result.media, result.skipped = prepared.notes, prepared.media, prepared.skipped
     result.rendered, result.cached = prepared.rendered, prepared.cached
     return result
-
-
-def _check_sources(cards: list[Card], sources: dict[str, Source]) -> None:
-    from ..errors import Problem
-
-    problems = [
-        Problem(c.path or c.id, c.line_of("source"), f"unknown source {c.source!r} (known: {', '.join(sources)})")
-        for c in cards
-        if c.source not in sources
-    ]
-    if problems:
-        raise DeckError(problems)
-
-
-def warn(message: str) -> None:
-    print(f"warning: {message}", file=sys.stderr)

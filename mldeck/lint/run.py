@@ -8,27 +8,15 @@ content on the cards that read cleanly.
 from __future__ import annotations
 
 import re
-from functools import partial
 from pathlib import Path
 
-from ..build.notes import group_duplicates
-from ..build.render_cards import CardRenderer, make_diagram_renderer, render_version
-from ..cards import MAX_BYTES, Card, scan_cards
+from ..build.notes import group_duplicates, unknown_sources
+from ..build.render_cards import card_renderer
+from ..cards import MAX_BYTES, TEXT_FIELDS, Card, scan_cards
 from ..errors import DeckError, Problem
 from ..render.media import MediaStore
-from ..sources import Source, load_sources
+from ..sources import load_sources
 from .checks import check_card, check_folds
-
-RENDERED = ("question", "answer", "editor_note", "source_answer", "context")
-
-
-def unknown_sources(cards: list[Card], sources: dict[str, Source]) -> list[Problem]:
-    known = ", ".join(sources) or "none"
-    return [
-        Problem(c.path or c.id, c.line_of("source"), f"unknown source {c.source!r} (known: {known})")
-        for c in cards
-        if c.source not in sources
-    ]
 
 
 def render_problems(root: Path, cards: list[Card]) -> list[Problem]:
@@ -36,27 +24,15 @@ def render_problems(root: Path, cards: list[Card]) -> list[Problem]:
 
     Renders through the build's cache (build/cache/), so a lint after a build renders nothing.
     """
-    media = MediaStore(root)
-    cache = root / "build" / "cache"
-    render = CardRenderer(
-        root, media, cache / "render.sqlite", render_version(), partial(make_diagram_renderer, cache / "diagrams", True)
-    )
-    texts = [(c, key, getattr(c, key)) for c in cards for key in RENDERED if getattr(c, key)]
-    problems: list[Problem] = []
+    render = card_renderer(root, MediaStore(root))
+    texts = [(c, key, text) for c in cards for key in TEXT_FIELDS if (text := getattr(c, key))]
     try:
-        try:
-            render.prefetch([t for _, _, t in texts])
-        except RecursionError:
-            pass  # one text nests too deep for Markdown: find it below, one at a time
+        render.prefetch([t for _, _, t in texts])
         for card, key, text in texts:
-            try:
-                render(text, card, key)
-            except RecursionError:
-                line = card.line_of("question") if key == "question" else card.line_of(f"{key}:body")
-                problems.append(Problem(card.path or card.id, line, "Markdown nests too deeply to render"))
+            render(text, card, key)
     finally:
         render.close()
-    return render.problems + problems
+    return render.problems
 
 
 FRONT_MATTER_ID = re.compile(r"^id:\s*[\"']?([A-Za-z0-9_.-]+)", re.MULTILINE)
