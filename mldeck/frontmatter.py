@@ -1,4 +1,4 @@
-"""Card front matter: a strict subset of YAML (`key: value`, `key: [a, b]`, `# comments`).
+"""Entry front matter: a strict subset of YAML (`key: value`, `key: [a, b]`, `# comments`).
 
 No anchors, aliases, tags, blocks or nesting, so a card can neither smuggle objects in nor
 blow up the reader, and every key has a line number for error messages.

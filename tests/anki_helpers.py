@@ -32,6 +32,22 @@ def import_apkg(col: Collection, apkg: Path):
     return log
 
 
+def study_first_card(col: Collection, deck: str = "ML Interview Questions"):
+    """Review the first card the scheduler offers, as a learner would: "Easy" on a new card
+    graduates it to the review queue in one answer. Returns the reviewed card, reloaded.
+
+    One answer only: a second answer on a card still in learning may find another card at the
+    top of the queue (new cards interleave), which the v3 scheduler refuses."""
+    col.decks.select(col.decks.id_for_name(deck))
+    card = col.sched.getCard()
+    assert card is not None, "no card to study"
+    card.start_timer()
+    col.sched.answerCard(card, 4)
+    card = col.get_card(card.id)
+    assert card.type == 2 and card.reps == 1, "the card did not graduate to review"
+    return card
+
+
 def build(root: Path, out: Path, **kwargs) -> Path:
     filters = Filters(
         frozenset(kwargs.pop("sources", ())),

@@ -76,9 +76,9 @@ def genanki_floor(root: Path, out: Path) -> tuple[float, float]:
     """(raw genanki, our writer) on the same rendered notes: our model, fields and GUIDs."""
     import genanki
 
-    from mldeck.anki.model import DECK_IDS, ROOT_DECK, make_model
     from mldeck.build.apkg import write_apkg
     from mldeck.build.run import BuildOptions, prepare_notes
+    from mldeck.notetype.model import DECK_IDS, ROOT_DECK, make_model
 
     prepared = prepare_notes(root, BuildOptions(quiet=True))  # warm render cache: rendering is not timed
     model = make_model()

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from mldeck.anki.model import DECK_IDS, FIELDS, MODEL_ID, ROOT_DECK
 from mldeck.build.notes import group_duplicates
-from mldeck.cards import read_cards
+from mldeck.entries import read_entries
+from mldeck.notetype.model import DECK_IDS, FIELDS, MODEL_ID, ROOT_DECK
 from tests.anki_helpers import build, fresh_collection, import_apkg
 from tests.helpers import copy_project
 
@@ -27,7 +27,7 @@ def apkg(project: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def expected(project: Path):
-    groups, problems = group_duplicates(read_cards(project / "cards"))
+    groups, problems = group_duplicates(read_entries(project / "cards"))
     assert not problems
     complete = {k: g for k, g in groups.items() if g[0].answer_origin != "missing"}
     return complete

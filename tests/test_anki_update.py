@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from mldeck.cards import read_cards
-from tests.anki_helpers import build, fresh_collection, git, import_apkg
+from mldeck.entries import read_entries
+from tests.anki_helpers import build, fresh_collection, git, import_apkg, study_first_card
 from tests.helpers import copy_project
 
 
@@ -22,21 +22,14 @@ def test_update_keeps_review_history(tmp_path: Path):
     try:
         import_apkg(col, apkg1)
         count = col.note_count()
-        col.decks.select(col.decks.id_for_name("ML Interview Questions"))
-        card = col.sched.getCard()
-        assert card is not None
-        for _ in range(2):  # new -> learning -> review, as a person pressing "Good" twice
-            card = col.get_card(card.id)
-            card.start_timer()
-            col.sched.answerCard(card, 3)
-        card = col.get_card(card.id)
+        card = study_first_card(col)
         before = (card.ivl, card.due, card.type, card.queue, card.reps)
         revlog = col.db.scalar("select count() from revlog where cid = ?", card.id)
-        assert revlog == 2
+        assert revlog == 1
 
         note = card.note()
         card_id = note["CardId"].split(", ")[0]
-        (path,) = [c.path for c in read_cards(root / "cards") if c.id == card_id]
+        (path,) = [c.path for c in read_entries(root / "cards") if c.id == card_id]
         text = path.read_text(encoding="utf-8")
         lines = text.split("\n")
         q_line = next(i for i, line in enumerate(lines) if line.startswith("# "))

@@ -1,4 +1,4 @@
-"""Card files: round trip, and a precise `file:line` error for every kind of bad input."""
+"""Entry files: round trip, and a precise `file:line` error for every kind of bad input."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mldeck.cards import Card, format_card, parse_card, read_card, read_cards
+from mldeck.entries import Entry, format_entry, parse_entry, read_entries, read_entry
 from mldeck.errors import DeckError
 from tests.helpers import ROOT
 
@@ -49,7 +49,7 @@ def write(tmp_path: Path, text: str, name: str = "006-k-means.md", source: str =
 
 
 def test_parse_good_card(tmp_path: Path):
-    card = read_card(write(tmp_path, GOOD))
+    card = read_entry(write(tmp_path, GOOD))
     assert card.id == "epam-006" and card.topics == ("clustering",) and card.section == "common"
     assert card.question == "Explain k-means clustering and its applications"
     assert card.answer.startswith("K-means partitions") and "## nor is this" in card.answer
@@ -58,21 +58,21 @@ def test_parse_good_card(tmp_path: Path):
 
 
 def test_format_then_parse_round_trips(tmp_path: Path):
-    card = read_card(write(tmp_path, GOOD))
-    again = parse_card(format_card(card), Path("x.md"))
+    card = read_entry(write(tmp_path, GOOD))
+    again = parse_entry(format_entry(card), Path("x.md"))
     assert again == card
-    assert format_card(again) == format_card(card)
+    assert format_entry(again) == format_entry(card)
 
 
 def test_every_repo_card_round_trips():
-    for card in read_cards(ROOT / "cards"):
-        assert parse_card(format_card(card), Path("x.md")) == card, card.path
+    for card in read_entries(ROOT / "cards"):
+        assert parse_entry(format_entry(card), Path("x.md")) == card, card.path
 
 
 def test_crlf_and_bom_are_accepted(tmp_path: Path):
     path = tmp_path / "c.md"
     path.write_bytes(b"\xef\xbb\xbf" + GOOD.replace("\n", "\r\n").encode())
-    assert read_card(path).id == "epam-006"
+    assert read_entry(path).id == "epam-006"
 
 
 @pytest.mark.parametrize(
@@ -100,7 +100,7 @@ def test_bad_cards_name_the_line(tmp_path: Path, old: str, new: str, line: int, 
     assert old in GOOD
     path = write(tmp_path, GOOD.replace(old, new, 1))
     with pytest.raises(DeckError) as err:
-        read_card(path)
+        read_entry(path)
     problem = err.value.problems[0]
     assert message in problem.message
     assert problem.line == line, str(err.value)
@@ -109,7 +109,7 @@ def test_bad_cards_name_the_line(tmp_path: Path, old: str, new: str, line: int, 
 
 def test_front_matter_must_be_closed(tmp_path: Path):
     with pytest.raises(DeckError, match="not closed"):
-        read_card(write(tmp_path, "---\nid: epam-001\n"))
+        read_entry(write(tmp_path, "---\nid: epam-001\n"))
 
 
 @pytest.mark.parametrize(
@@ -120,19 +120,19 @@ def test_unreadable_files(tmp_path: Path, data: bytes, message: str):
     path = tmp_path / "c.md"
     path.write_bytes(data)
     with pytest.raises(DeckError, match=message):
-        read_card(path)
+        read_entry(path)
 
 
 def test_missing_answer_origin_must_not_have_an_answer(tmp_path: Path):
     with pytest.raises(DeckError, match="'missing' but the card has an answer"):
-        read_card(write(tmp_path, GOOD.replace("answer_origin: source", "answer_origin: missing")))
+        read_entry(write(tmp_path, GOOD.replace("answer_origin: source", "answer_origin: missing")))
 
 
 def test_duplicate_ids_are_reported_with_both_places(tmp_path: Path):
     first = write(tmp_path, GOOD)
     second = write(tmp_path, GOOD, name="007-copy.md")
     with pytest.raises(DeckError) as err:
-        read_cards(tmp_path / "cards")
+        read_entries(tmp_path / "cards")
     msg = str(err.value)
     assert f"{second}:2: error: duplicate id 'epam-006': also used by {first}:2" in msg
 
@@ -140,24 +140,24 @@ def test_duplicate_ids_are_reported_with_both_places(tmp_path: Path):
 def test_ids_that_collide_after_normalisation(tmp_path: Path):
     write(tmp_path, GOOD)
     with pytest.raises(DeckError, match="must look like"):  # upper case is refused outright
-        read_cards(write(tmp_path, GOOD.replace("epam-006", "EPAM-006"), name="x.md").parent.parent)
+        read_entries(write(tmp_path, GOOD.replace("epam-006", "EPAM-006"), name="x.md").parent.parent)
 
 
 def test_source_must_match_folder(tmp_path: Path):
     write(tmp_path, GOOD, source="upwork")
     with pytest.raises(DeckError, match="source 'epam' but the file is in cards/upwork/"):
-        read_cards(tmp_path / "cards")
+        read_entries(tmp_path / "cards")
 
 
 def test_all_problems_are_collected(tmp_path: Path):
     write(tmp_path, GOOD.replace("difficulty: basic", "difficulty: easy"), name="a.md")
     write(tmp_path, GOOD.replace("epam-006", "epam-007").replace("topics: [clustering]", "topics: [x]"), name="b.md")
     with pytest.raises(DeckError) as err:
-        read_cards(tmp_path / "cards")
+        read_entries(tmp_path / "cards")
     assert len(err.value.problems) == 2
 
 
 def test_card_is_frozen():
-    card = Card("a-1", "a", "1", "basic", ("fundamentals",), "source", "Q?")
+    card = Entry("a-1", "a", "1", "basic", ("fundamentals",), "source", "Q?")
     with pytest.raises(AttributeError):
         card.id = "b-1"  # type: ignore[misc]

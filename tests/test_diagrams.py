@@ -18,9 +18,9 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from mldeck.anki.model import model_css
 from mldeck.build.run import BuildOptions, build_deck
 from mldeck.errors import DeckError
+from mldeck.notetype.model import model_css
 from mldeck.render import diagrams
 from mldeck.render.code import DIAGRAM_LANGS
 from mldeck.render.diagrams import THEMES, DiagramCache, figure_html, tidy_svg

@@ -158,7 +158,7 @@ def test_refs_builds_each_commit_with_its_own_code(tmp_path: Path, capsys):
     git(repo, "commit", "-q", "-m", "release 1", when=t1)
     git(repo, "tag", "v1.0.0")
     card(repo, 3).unlink()
-    with (repo / "mldeck" / "anki" / "card.css").open("a", encoding="utf-8") as css:
+    with (repo / "mldeck" / "notetype" / "card.css").open("a", encoding="utf-8") as css:
         css.write("\n.release-2 { color: red; }\n")  # only HEAD's own code has this rule
     git(repo, "commit", "-q", "-am", "drop a card, restyle", when=t1 + 60)
     before = git(repo, "status", "--porcelain")
@@ -177,7 +177,7 @@ def test_refs_builds_each_commit_with_its_own_code(tmp_path: Path, capsys):
 
 
 def _note_type(fields: tuple[str, ...], css: str = "") -> NoteType:
-    return NoteType(1, "T", fields, 0, (("Card 1", "{{Front}}", "{{Back}}"),), css)
+    return NoteType(1, "T", fields, 0, (("Entry 1", "{{Front}}", "{{Back}}"),), css)
 
 
 def test_a_field_appended_to_the_note_type_is_not_a_note_change():

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from mldeck.anki.model import FIELDS
 from mldeck.build.notes import adds_nothing, build_note, group_duplicates
-from mldeck.cards import Card, read_cards
 from mldeck.cli import main
 from mldeck.dups.cli import DEFAULT_THRESHOLD
 from mldeck.dups.groups import FOLDED, KEPT, NEW, Candidate, classify, cluster, primaries, unreached
 from mldeck.dups.reviewed import KEPT_SEPARATE
 from mldeck.dups.similarity import Pair, score_pairs
 from mldeck.dups.text import stem, terms
+from mldeck.entries import Entry, read_entries
+from mldeck.notetype.model import FIELDS
 from mldeck.sources import Source, load_sources
 from tests.helpers import ROOT, copy_project
 
@@ -41,8 +41,8 @@ EXPECTED_FOLDS = {
 
 
 @pytest.fixture(scope="module")
-def cards() -> list[Card]:
-    return read_cards(ROOT / "cards")
+def cards() -> list[Entry]:
+    return read_entries(ROOT / "cards")
 
 
 @pytest.fixture(scope="module")
@@ -214,13 +214,13 @@ def _source(name: str) -> Source:
 SOURCES = {"alpha": _source("alpha"), "beta": _source("beta")}
 
 
-def _card(cid: str, question: str, answer: str, note: str = "", **kw) -> Card:
+def _card(cid: str, question: str, answer: str, note: str = "", **kw) -> Entry:
     source = cid.split("-")[0]
-    return Card(id=cid, source=source, ref=cid.split("-")[1], difficulty="basic", topics=("evaluation",),
+    return Entry(id=cid, source=source, ref=cid.split("-")[1], difficulty="basic", topics=("evaluation",),
                 answer_origin="source", question=question, answer=answer, editor_note=note, **kw)  # fmt: skip
 
 
-def _render(text: str, card: Card, section: str) -> str:
+def _render(text: str, card: Entry, section: str) -> str:
     return f"<p>{html.escape(text)}</p>"
 
 

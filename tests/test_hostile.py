@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from mldeck.cards import Card, format_card, read_card, read_cards
+from mldeck.entries import Entry, format_entry, read_entries, read_entry
 from mldeck.errors import DeckError
 from mldeck.render.markdown import Renderer, RenderError
 from mldeck.render.media import MediaStore, is_packaged_name
@@ -55,7 +55,7 @@ def deadline(seconds: float) -> Iterator[None]:
 
 def card_text(n: int, answer: str = "A plain answer.", question: str | None = None, **changes) -> str:
     """A valid card file, id epam-<n>. Lines: 2 id, 3 source, 4 ref, 10 question, 12 answer."""
-    card = Card(
+    card = Entry(
         id=f"epam-{n}",
         source="epam",
         ref=str(n),
@@ -66,7 +66,7 @@ def card_text(n: int, answer: str = "A plain answer.", question: str | None = No
         answer=answer,
         **changes,
     )
-    return format_card(card)
+    return format_entry(card)
 
 
 def tree(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, tuple]:
@@ -241,7 +241,7 @@ def place(cards_dir: Path, bad: Bad, sandbox: Path) -> Path:
 def test_reader_gives_file_and_line(tmp_path: Path, bad: Bad):
     path = place(tmp_path / "cards", bad, tmp_path)
     with deadline(20), pytest.raises(DeckError) as err:
-        read_cards(tmp_path / "cards")
+        read_entries(tmp_path / "cards")
     [problem] = err.value.problems
     assert (problem.path, problem.line) == (path, bad.line), str(problem)
     assert bad.message in problem.message
@@ -262,15 +262,15 @@ def test_reader_gives_file_and_line(tmp_path: Path, bad: Bad):
 def test_reader_accepts_bom_and_line_ends(tmp_path: Path, data: bytes):
     path = tmp_path / "c.md"
     path.write_bytes(data)
-    card = read_card(path)
+    card = read_entry(path)
     assert card == read_card_from_text(tmp_path, GOOD)
     assert "\r" not in card.question + card.answer and not card.question.startswith("\ufeff")
 
 
-def read_card_from_text(tmp_path: Path, data: bytes) -> Card:
+def read_card_from_text(tmp_path: Path, data: bytes) -> Entry:
     path = tmp_path / "plain.md"
     path.write_bytes(data)
-    return read_card(path)
+    return read_entry(path)
 
 
 def test_many_cards_are_read_in_linear_time(tmp_path: Path):
@@ -279,7 +279,7 @@ def test_many_cards_are_read_in_linear_time(tmp_path: Path):
     for n in range(3000):
         (folder / f"{n:04d}.md").write_text(card_text(10_000 + n))
     with deadline(60):
-        cards = read_cards(tmp_path / "cards")
+        cards = read_entries(tmp_path / "cards")
     assert len(cards) == 3000 and len({c.id for c in cards}) == 3000
 
 
@@ -520,7 +520,7 @@ def test_build_with_many_cards(project: Path, tmp_path: Path):
     before = len(note_fields(project / DECK, tmp_path))
     folder = project / "cards" / "epam"
     for n in range(1200):
-        answer = f"Card *{n}* has `code`, $x_{{{n}}}$ and a [link](https://example.org/{n})."
+        answer = f"Entry *{n}* has `code`, $x_{{{n}}}$ and a [link](https://example.org/{n})."
         (folder / f"zz-many-{n:04d}.md").write_text(card_text(20_000 + n, answer=answer))
     proc = run_cli(project, "build", "--quiet", timeout=300)
     assert proc.returncode == 0, proc.stderr

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from mldeck.cards import Card, format_card
 from mldeck.cli import main
+from mldeck.entries import Entry, format_entry
 from mldeck.errors import Problem
 from mldeck.lint.checks import (
     check_answer_present,
@@ -31,8 +31,8 @@ from tests.helpers import ROOT, copy_project
 LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+): (?P<level>error|warning): (?P<message>.+)$")
 
 
-def make_card(**changes) -> Card:
-    base = Card(
+def make_card(**changes) -> Entry:
+    base = Entry(
         id="epam-001",
         source="epam",
         ref="1",
@@ -45,19 +45,19 @@ def make_card(**changes) -> Card:
     return dataclasses.replace(base, **changes)
 
 
-def write_card(root: Path, card: Card, name: str | None = None, text: str | None = None) -> Path:
+def write_card(root: Path, card: Entry, name: str | None = None, text: str | None = None) -> Path:
     folder = root / "cards" / card.source
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / (name or f"{card.id}.md")
-    path.write_text(text if text is not None else format_card(card), encoding="utf-8")
+    path.write_text(text if text is not None else format_entry(card), encoding="utf-8")
     return path
 
 
-def parsed(root: Path, card: Card) -> Card:
+def parsed(root: Path, card: Entry) -> Entry:
     """The card as the reader returns it (with its path and line numbers)."""
-    from mldeck.cards import read_card
+    from mldeck.entries import read_entry
 
-    return read_card(write_card(root, card))
+    return read_entry(write_card(root, card))
 
 
 @pytest.fixture()

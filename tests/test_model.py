@@ -7,7 +7,7 @@ import re
 from pygments.styles import get_style_by_name
 from pygments.token import Whitespace
 
-from mldeck.anki import model
+from mldeck.notetype import model
 from mldeck.render.code import DARK_STYLE, LIGHT_STYLE, highlight_css
 from mldeck.render.markdown import Renderer
 from mldeck.render.media import MediaStore
@@ -57,10 +57,10 @@ def test_guid_derives_from_the_card_id_only():
 
 
 def test_committed_highlight_css_is_current():
-    committed = (ROOT / "mldeck" / "anki" / "highlight.css").read_text(encoding="utf-8")
+    committed = (ROOT / "mldeck" / "notetype" / "highlight.css").read_text(encoding="utf-8")
     assert committed == highlight_css(), (
         "regenerate: python -c 'from mldeck.render.code import highlight_css; "
-        'open("mldeck/anki/highlight.css","w").write(highlight_css())\''
+        'open("mldeck/notetype/highlight.css","w").write(highlight_css())\''
     )
 
 

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from mldeck.anki.model import FIELDS
 from mldeck.build.run import BuildOptions, prepare_notes
 from mldeck.cli import main
 from mldeck.errors import DeckError
+from mldeck.notetype.model import FIELDS
 from mldeck.preview.math import mathml_fields
 from mldeck.preview.page import plain_text
 from mldeck.preview.site import INDEX, MARKER, build_preview
@@ -95,7 +95,7 @@ def test_template_errors_are_raised_not_rendered(template: str, message: str) ->
 
 
 def test_the_models_own_templates_render_with_every_field() -> None:
-    from mldeck.anki.model import template_text
+    from mldeck.notetype.model import template_text
 
     fields = dict.fromkeys(FIELDS, "")
     fields.update(Question="Q?", Answer="<p>A.</p>", Attribution="From X")

@@ -28,7 +28,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mldeck.cards import Card, format_card, parse_card, read_card
+from mldeck.entries import Entry, format_entry, parse_entry, read_entry
 from mldeck.render.markdown import Renderer, RenderError
 from mldeck.render.media import MediaStore
 from mldeck.taxonomy import ANSWER_ORIGINS, DIFFICULTIES, TOPICS
@@ -80,10 +80,10 @@ question_text = LINE.map(str.strip).filter(bool)
 
 
 @st.composite
-def cards(draw, chars_ok=lambda text: True) -> Card:
+def cards(draw, chars_ok=lambda text: True) -> Entry:
     origin = draw(st.sampled_from(ANSWER_ORIGINS))
     text = section_text.filter(chars_ok)
-    return Card(
+    return Entry(
         id=draw(st.from_regex(r"[a-z][a-z0-9]{0,7}-[a-z0-9]{1,6}", fullmatch=True)),
         source=draw(WORD),
         ref=draw(WORD),
@@ -102,20 +102,20 @@ def cards(draw, chars_ok=lambda text: True) -> Card:
 
 @SETTINGS
 @given(cards())
-def test_format_then_parse_gives_the_same_card(card: Card):
-    text = format_card(card)
-    again = parse_card(text, Path("cards/x/card.md"))
+def test_format_then_parse_gives_the_same_card(card: Entry):
+    text = format_entry(card)
+    again = parse_entry(text, Path("cards/x/card.md"))
     assert again == card
-    assert format_card(again) == text  # the canonical text is a fixed point
+    assert format_entry(again) == text  # the canonical text is a fixed point
 
 
 @settings(SETTINGS, max_examples=100)
 @given(cards(chars_ok=lambda text: "\0" not in text))
-def test_written_card_files_read_back(card: Card):
+def test_written_card_files_read_back(card: Entry):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "card.md"
-        path.write_text(format_card(card), encoding="utf-8")
-        assert read_card(path) == card
+        path.write_text(format_entry(card), encoding="utf-8")
+        assert read_entry(path) == card
 
 
 def test_the_strategy_reaches_the_tricky_parts():
@@ -124,7 +124,7 @@ def test_the_strategy_reaches_the_tricky_parts():
 
     @settings(max_examples=150, deadline=None, database=None)
     @given(cards())
-    def collect(card: Card):
+    def collect(card: Entry):
         for part in (card.answer, card.editor_note, card.context):
             if re.search(r"^(```|~~~)", part, re.MULTILINE):
                 seen.add("fence")

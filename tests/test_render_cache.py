@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mldeck.build.render_cards import CardRenderer, plain_html
-from mldeck.cards import read_cards
+from mldeck.entries import read_entries
 from mldeck.render.markdown import Renderer
 from mldeck.render.media import MediaStore
 from tests.anki_helpers import build
@@ -15,7 +15,7 @@ from tests.helpers import ROOT, copy_project
 def test_fast_path_equals_markdown_on_every_question_and_context(tmp_path: Path):
     renderer = Renderer(MediaStore(tmp_path))
     used = 0
-    for card in read_cards(ROOT / "cards"):
+    for card in read_entries(ROOT / "cards"):
         for text in (card.question, card.context, "Plain text & more: 5 < 6?", "A line\nsplit"):
             fast = plain_html(text)
             if fast is not None:
@@ -30,7 +30,7 @@ def test_markdown_is_not_taken_for_plain(tmp_path: Path):
 
 
 def test_parallel_and_serial_rendering_agree(tmp_path: Path):
-    cards = read_cards(ROOT / "cards")
+    cards = read_entries(ROOT / "cards")
     texts = [t for c in cards for t in (c.answer, c.editor_note) if t]
     serial = CardRenderer(tmp_path, MediaStore(ROOT), None, "v")
     serial.prefetch(texts)

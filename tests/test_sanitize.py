@@ -1,4 +1,4 @@
-"""Card HTML passes an allow-list: no script, no event handlers, no javascript: URLs."""
+"""Entry HTML passes an allow-list: no script, no event handlers, no javascript: URLs."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from mldeck.anki.model import model_css
+from mldeck.notetype.model import model_css
 from tests.anki_helpers import build, fresh_collection, import_apkg
 from tests.helpers import ROOT, copy_project
 from tests.screens import CHROMIUM, card_page, screenshot

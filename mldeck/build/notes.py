@@ -15,9 +15,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..anki.model import FIELDS, GUID_NAMESPACE, TAG_ROOT, deck_name
-from ..cards import Card
+from ..entries import Entry
 from ..errors import Problem
+from ..notetype.model import FIELDS, GUID_NAMESPACE, TAG_ROOT, deck_name
 from ..sources import Source
 
 ORIGIN_LABEL = {"source": "{publisher}’s answer", "deck": "Answer written for this deck"}
@@ -53,7 +53,7 @@ class NoteSpec:
 
 
 # (markdown, card, section key) -> HTML; raises DeckError with the card's file and line
-Render = Callable[[str, Card, str], str]
+Render = Callable[[str, Entry, str], str]
 
 
 def guid_for(card_id: str) -> str:
@@ -62,20 +62,20 @@ def guid_for(card_id: str) -> str:
     return genanki.guid_for(GUID_NAMESPACE, card_id)
 
 
-def ref_label(card: Card) -> str:
+def ref_label(card: Entry) -> str:
     if card.section in ("general", "technical"):
         return f"{card.section} question {card.ref}"
     return f"question {card.ref}"
 
 
-def attribution_html(card: Card, source: Source) -> str:
+def attribution_html(card: Entry, source: Source) -> str:
     title = html.escape(source.title)
     link = f'<a href="{html.escape(source.url)}">{title}</a>' if source.url else f"“{title}”"
     origin = "answer from the article" if card.answer_origin == "source" else "answer written for this deck"
     return f"{html.escape(source.publisher)}, {link}, {ref_label(card)} · {origin}"
 
 
-def tags_for(cards: list[Card]) -> tuple[str, ...]:
+def tags_for(cards: list[Entry]) -> tuple[str, ...]:
     lead = cards[0]
     tags = {f"{TAG_ROOT}::difficulty::{lead.difficulty}", f"{TAG_ROOT}::origin::{lead.answer_origin}"}
     for c in cards:
@@ -84,7 +84,7 @@ def tags_for(cards: list[Card]) -> tuple[str, ...]:
     return tuple(sorted(tags))
 
 
-def unknown_sources(cards: list[Card], sources: dict[str, Source]) -> list[Problem]:
+def unknown_sources(cards: list[Entry], sources: dict[str, Source]) -> list[Problem]:
     """Problems for cards whose `source` has no sources/<name>/ folder."""
     known = ", ".join(sources) or "none"
     return [
@@ -94,10 +94,10 @@ def unknown_sources(cards: list[Card], sources: dict[str, Source]) -> list[Probl
     ]
 
 
-def group_duplicates(cards: list[Card]) -> tuple[dict[str, list[Card]], list[Problem]]:
+def group_duplicates(cards: list[Entry]) -> tuple[dict[str, list[Entry]], list[Problem]]:
     """Target id -> [target, folded…]; problems for dangling or chained duplicate_of."""
     by_id = {c.id: c for c in cards}
-    groups: dict[str, list[Card]] = {c.id: [c] for c in cards if not c.duplicate_of}
+    groups: dict[str, list[Entry]] = {c.id: [c] for c in cards if not c.duplicate_of}
     problems = []
     for c in cards:
         if not c.duplicate_of:
@@ -123,7 +123,7 @@ def group_duplicates(cards: list[Card]) -> tuple[dict[str, list[Card]], list[Pro
     return groups, problems
 
 
-def build_note(group: list[Card], sources: dict[str, Source], render: Render, split: str, mod: int) -> NoteSpec:
+def build_note(group: list[Entry], sources: dict[str, Source], render: Render, split: str, mod: int) -> NoteSpec:
     """One note for a group: the primary card (group[0]) leads, folded cards follow in OtherSources."""
     lead = group[0]
     src = sources[lead.source]
@@ -176,7 +176,7 @@ def adds_nothing(text: str, shown: list[str]) -> bool:
 
 
 def other_source_html(
-    card: Card, lead: Card, source: Source, render: Render, shown: list[str]
+    card: Entry, lead: Entry, source: Source, render: Render, shown: list[str]
 ) -> tuple[str, list[str]]:
     """A folded card's block in OtherSources, and the texts it shows.
 
@@ -207,7 +207,7 @@ def other_source_html(
     return f'<div class="mld-other-source">{"".join(parts)}</div>', texts
 
 
-def context_html(group: list[Card], sources: dict[str, Source], render: Render) -> str:
+def context_html(group: list[Entry], sources: dict[str, Source], render: Render) -> str:
     """The "why interviewers ask it" text of every card in the group that has one (only Upwork gives it).
 
     Context from a folded card is attributed, since the note's answer may come from another article.

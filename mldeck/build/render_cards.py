@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 
-from ..cards import Card
+from ..entries import Entry
 from ..errors import DeckError, Problem
 from ..render.markdown import DiagramRenderer, Renderer, RenderError
 from ..render.media import MediaError, MediaStore
@@ -188,7 +188,7 @@ class CardRenderer:
             for text in misses:
                 yield _render_one(self.renderer, text)
 
-    def __call__(self, text: str, card: Card, section: str) -> str:
+    def __call__(self, text: str, card: Entry, section: str) -> str:
         if text not in self.results:
             self.prefetch([text])
         result = self.results[text]

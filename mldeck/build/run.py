@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from ..anki.model import DECK_IDS, ROOT_DECK, make_model, template_paths
-from ..cards import TEXT_FIELDS, Card, card_files, read_cards
+from ..entries import TEXT_FIELDS, Entry, entry_files, read_entries
 from ..errors import DeckError
 from ..fsio import write_atomic
+from ..notetype.model import DECK_IDS, ROOT_DECK, make_model, template_paths
 from ..render.media import MediaStore
 from ..sources import Source, load_sources
 from .gitmeta import FileTimes
@@ -37,7 +37,7 @@ class BuildOptions:
 class BuildResult:
     out: Path
     notes: list[NoteSpec] = field(default_factory=list)
-    skipped: list[Card] = field(default_factory=list)
+    skipped: list[Entry] = field(default_factory=list)
     media: dict[str, bytes] = field(default_factory=dict)
     up_to_date: bool = False
     rendered: int = 0
@@ -48,7 +48,7 @@ def _inputs_key(root: Path, opts: BuildOptions, times: FileTimes, code_times: Fi
     """A hash of everything the deck depends on: when it matches the last build, skip."""
     h = hashlib.sha256(f"{__version__}|{opts.split}|{sorted(opts.filters.sources)}|{sorted(opts.filters.difficulties)}"
                        f"|{sorted(opts.filters.tags)}|{opts.diagrams}".encode())  # fmt: skip
-    paths = [(root, times, p) for p in card_files(root / "cards")]
+    paths = [(root, times, p) for p in entry_files(root / "cards")]
     for folder in ("media", "sources"):
         paths += [(root, times, p) for p in sorted((root / folder).rglob("*")) if p.is_file()]
     code = sorted(p for p in (PACKAGE_ROOT / "mldeck").rglob("*") if p.is_file() and "__pycache__" not in p.parts)
@@ -78,10 +78,10 @@ class Prepared:
     """Everything a deck is made of, before it is written: for build, preview, lint and diff."""
 
     notes: list[NoteSpec]
-    skipped: list[Card]
+    skipped: list[Entry]
     media: dict[str, bytes]
     sources: dict[str, Source]
-    cards: list[Card]
+    cards: list[Entry]
     rendered: int = 0
     cached: int = 0
 
@@ -98,7 +98,7 @@ def prepare_notes(
     times = times or FileTimes(root)
     code_times = code_times or _code_times(root, times)
     sources = load_sources(root / "sources")
-    cards = read_cards(root / "cards")
+    cards = read_entries(root / "cards")
     problems = unknown_sources(cards, sources)
     groups, fold_problems = group_duplicates(cards)
     if problems or fold_problems:
@@ -108,7 +108,7 @@ def prepare_notes(
     render.prefetch([t for c in cards for key in TEXT_FIELDS if (t := getattr(c, key))])
     code_time = max(code_times.latest_under(f) for f in CODE_FOLDERS)
     notes: list[NoteSpec] = []
-    skipped: list[Card] = []
+    skipped: list[Entry] = []
     for target_id in sorted(groups):
         group = groups[target_id]
         if group[0].answer_origin == "missing":

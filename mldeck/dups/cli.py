@@ -26,13 +26,13 @@ def _unit(text: str) -> float:
 
 
 def run_dups(args: argparse.Namespace) -> int:
-    from ..cards import read_cards
+    from ..entries import read_entries
     from .groups import NEW, candidates, cluster, primaries, unreached
     from .report import format_report
     from .reviewed import kept_pairs
     from .similarity import score_pairs
 
-    cards = read_cards(args.root / "cards")  # DeckError -> main() prints file:line problems
+    cards = read_entries(args.root / "cards")  # DeckError -> main() prints file:line problems
     pairs = score_pairs(cards, QUESTION_WEIGHT)
     primary = primaries(cards)
     kept = kept_pairs()

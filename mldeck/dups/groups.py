@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..cards import Card
+from ..entries import Entry
 from .similarity import Pair
 
 FOLDED, KEPT, NEW = "folded", "kept", "new"
@@ -31,8 +31,8 @@ class Group:
         return kinds.pop() if len(kinds) == 1 else "reviewed"
 
 
-def primaries(cards: list[Card]) -> dict[str, str]:
-    """Card id -> the id of the card whose note it is shown on."""
+def primaries(cards: list[Entry]) -> dict[str, str]:
+    """Entry id -> the id of the card whose note it is shown on."""
     return {c.id: c.duplicate_of or c.id for c in cards}
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..cards import Card
+from ..entries import Entry
 from .groups import FOLDED, KEPT, NEW, Group
 
 MARK = {FOLDED: "folded", KEPT: "kept  ", NEW: "NEW   "}
@@ -12,7 +12,7 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def format_group(n: int, group: Group, cards: dict[str, Card], kept: dict[frozenset[str], str]) -> list[str]:
+def format_group(n: int, group: Group, cards: dict[str, Entry], kept: dict[frozenset[str], str]) -> list[str]:
     width = max(len(i) for i in group.ids)
     lines = [f"[{n}] {group.status}: {', '.join(group.ids)}"]
     for cid in group.ids:
@@ -29,7 +29,7 @@ def format_group(n: int, group: Group, cards: dict[str, Card], kept: dict[frozen
 
 def format_report(
     groups: list[Group],
-    cards: dict[str, Card],
+    cards: dict[str, Entry],
     kept: dict[frozenset[str], str],
     threshold: float,
     unreached: list[tuple[str, str, float]],

@@ -14,7 +14,7 @@ both cosines in [0, 1], so the score is too.
   vocabulary even when the questions are phrased apart; answers on one topic share it too,
   which is why answers weigh less.
 
-Pure functions over Card records; no dependencies.
+Pure functions over Entry records; no dependencies.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import combinations
 
-from ..cards import Card
+from ..entries import Entry
 from .text import FACETS, terms
 
 QUESTION_WEIGHT = 0.65
@@ -68,7 +68,7 @@ def cosine(u: Vector, v: Vector) -> float:
     return sum(x * v.get(t, 0.0) for t, x in u.items())
 
 
-def answer_text(card: Card) -> str:
+def answer_text(card: Entry) -> str:
     return "\n".join(part for part in (card.answer, card.editor_note, card.source_answer) if part)
 
 
@@ -79,7 +79,7 @@ def vectors(texts: list[str], sublinear: bool, facet_weight: float = 1.0) -> lis
     return [vector(c, weights, sublinear) for c in counts]
 
 
-def score_pairs(cards: list[Card], question_weight: float = QUESTION_WEIGHT) -> list[Pair]:
+def score_pairs(cards: list[Entry], question_weight: float = QUESTION_WEIGHT) -> list[Pair]:
     """Every pair of cards with its score, best first (ties by id)."""
     questions = vectors([c.question for c in cards], sublinear=False, facet_weight=FACET_WEIGHT)
     answers = vectors([answer_text(c) for c in cards], sublinear=True)

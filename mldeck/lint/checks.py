@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..cards import Card
+from ..entries import Entry
 from ..errors import Problem
 from ..render.media import SCHEME
 from ..render.sanitize import TAGS, URL_SCHEMES
@@ -32,23 +32,23 @@ OPEN_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
 RISKY_ATTRIBUTE = re.compile(r"\son\w+\s*=|(?:javascript|vbscript|data)\s*:|\sstyle\s*=", re.IGNORECASE)
 
 
-def _at(card: Card, key: str, offset: int = 0) -> int:
+def _at(card: Entry, key: str, offset: int = 0) -> int:
     """The file line of `offset` lines into section `key`."""
     if key == "question":
         return card.line_of("question")
     return card.line_of(f"{key}:body") + offset
 
 
-def _problem(card: Card, line: int, message: str, level: str = "warning") -> Problem:
+def _problem(card: Entry, line: int, message: str, level: str = "warning") -> Problem:
     return Problem(card.path or card.id, line, message, level)
 
 
-def in_deck(card: Card) -> bool:
+def in_deck(card: Entry) -> bool:
     """True for a card whose own note the build writes: it has an answer and is not folded."""
     return card.answer_origin != "missing" and not card.duplicate_of
 
 
-def check_answer_present(card: Card) -> list[Problem]:
+def check_answer_present(card: Entry) -> list[Problem]:
     if not in_deck(card) or card.answer.strip():
         return []
     return [
@@ -62,7 +62,7 @@ def check_answer_present(card: Card) -> list[Problem]:
     ]
 
 
-def check_budgets(card: Card) -> list[Problem]:
+def check_budgets(card: Entry) -> list[Problem]:
     problems = []
     for key, budget in BUDGETS.items():
         text = getattr(card, key)
@@ -93,7 +93,7 @@ def is_question(text: str) -> bool:
     return False
 
 
-def check_question(card: Card) -> list[Problem]:
+def check_question(card: Entry) -> list[Problem]:
     if is_question(card.question):
         return []
     return [
@@ -105,7 +105,7 @@ def check_question(card: Card) -> list[Problem]:
     ]
 
 
-def check_id(card: Card) -> list[Problem]:
+def check_id(card: Entry) -> list[Problem]:
     """The id should read `<source>-<ref>`; it never changes, so this is a hint for new cards."""
     prefix, _, rest = card.id.partition("-")
     if prefix != card.source:
@@ -116,12 +116,12 @@ def check_id(card: Card) -> list[Problem]:
     return []
 
 
-def _sections(card: Card) -> list[tuple[str, str]]:
+def _sections(card: Entry) -> list[tuple[str, str]]:
     keys = ("answer", "editor_note", "source_answer", "context")
     return [("question", card.question)] + [(k, getattr(card, k)) for k in keys if getattr(card, k)]
 
 
-def _link_problem(card: Card, line: int, target: str, media_dir: Path) -> Problem | None:
+def _link_problem(card: Entry, line: int, target: str, media_dir: Path) -> Problem | None:
     scheme = SCHEME.match(target)
     if scheme:
         if scheme.group(0)[:-1].lower() in URL_SCHEMES:
@@ -136,7 +136,7 @@ def _link_problem(card: Card, line: int, target: str, media_dir: Path) -> Proble
                                 "show pictures as images, ![alt](media/…)")  # fmt: skip
 
 
-def check_links(card: Card, media_dir: Path) -> list[Problem]:
+def check_links(card: Entry, media_dir: Path) -> list[Problem]:
     """Links (images are the renderer's job): into media/ (missing, or never packaged), or with
     a scheme the sanitiser drops (javascript:, data:, file:)."""
     problems = []
@@ -149,7 +149,7 @@ def check_links(card: Card, media_dir: Path) -> list[Problem]:
     return problems
 
 
-def check_raw_html(card: Card) -> list[Problem]:
+def check_raw_html(card: Entry) -> list[Problem]:
     """Raw HTML the sanitiser will strip: say so at the line, so a reviewer sees it in the diff."""
     problems = []
     for key, text in _sections(card):
@@ -168,7 +168,7 @@ def check_raw_html(card: Card) -> list[Problem]:
     return problems
 
 
-def check_card(card: Card, media_dir: Path) -> list[Problem]:
+def check_card(card: Entry, media_dir: Path) -> list[Problem]:
     """Every single-card check."""
     return (
         check_answer_present(card)
@@ -180,7 +180,7 @@ def check_card(card: Card, media_dir: Path) -> list[Problem]:
     )
 
 
-def check_folds(cards: list[Card]) -> list[Problem]:
+def check_folds(cards: list[Entry]) -> list[Problem]:
     """A card folded into one with no answer yet vanishes with it: the build skips the whole note."""
     by_id = {c.id: c for c in cards}
     problems = []

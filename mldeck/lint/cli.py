@@ -15,12 +15,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_lint(args: argparse.Namespace) -> int:
-    from ..cards import card_files
+    from ..entries import entry_files
     from .report import exit_status, format_problems, relative, summary
     from .run import lint_project
 
     problems = [relative(p, args.root) for p in lint_project(args.root)]
     for line in format_problems(problems, args.format):
         print(line)
-    print(summary(problems, len(card_files(args.root / "cards"))), file=sys.stderr)
+    print(summary(problems, len(entry_files(args.root / "cards"))), file=sys.stderr)
     return exit_status(problems, args.strict)

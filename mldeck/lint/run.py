@@ -12,14 +12,14 @@ from pathlib import Path
 
 from ..build.notes import group_duplicates, unknown_sources
 from ..build.render_cards import card_renderer
-from ..cards import MAX_BYTES, TEXT_FIELDS, Card, scan_cards
+from ..entries import MAX_BYTES, TEXT_FIELDS, Entry, scan_entries
 from ..errors import DeckError, Problem
 from ..render.media import MediaStore
 from ..sources import load_sources
 from .checks import check_card, check_folds
 
 
-def render_problems(root: Path, cards: list[Card]) -> list[Problem]:
+def render_problems(root: Path, cards: list[Entry]) -> list[Problem]:
     """Render every text of every card as the build does; problems at the card files' lines.
 
     Renders through the build's cache (build/cache/), so a lint after a build renders nothing.
@@ -38,7 +38,7 @@ def render_problems(root: Path, cards: list[Card]) -> list[Problem]:
 FRONT_MATTER_ID = re.compile(r"^id:\s*[\"']?([A-Za-z0-9_.-]+)", re.MULTILINE)
 
 
-def ids_of_unreadable(cards: list[Card], problems: list[Problem]) -> set[str]:
+def ids_of_unreadable(cards: list[Entry], problems: list[Problem]) -> set[str]:
     """The ids that card files which failed to read seem to have (an `id:` line, best effort).
 
     So that a card folded into a broken card is not also reported as pointing at nothing.
@@ -56,7 +56,7 @@ def ids_of_unreadable(cards: list[Card], problems: list[Problem]) -> set[str]:
     return ids
 
 
-def dangling_folds(cards: list[Card], unreadable: set[str]) -> list[Problem]:
+def dangling_folds(cards: list[Entry], unreadable: set[str]) -> list[Problem]:
     """`duplicate_of` problems, less those whose target is a card that failed to read."""
     _, problems = group_duplicates(cards)
     folded = {(str(c.path), c.line_of("duplicate_of")): c.duplicate_of for c in cards if c.duplicate_of}
@@ -65,7 +65,7 @@ def dangling_folds(cards: list[Card], unreadable: set[str]) -> list[Problem]:
 
 def lint_project(root: Path) -> list[Problem]:
     """Every problem in the project's cards, sorted by file and line; errors and warnings."""
-    cards, problems = scan_cards(root / "cards")
+    cards, problems = scan_entries(root / "cards")
     try:
         problems += unknown_sources(cards, load_sources(root / "sources"))
     except DeckError as exc:

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ..anki.model import ROOT_DECK, TAG_ROOT
+from ..notetype.model import ROOT_DECK, TAG_ROOT
 from ..taxonomy import DIFFICULTIES, TOPICS
 from .template import render
 

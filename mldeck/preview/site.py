@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from ..anki.model import FIELDS, model_css, template_text
 from ..build.run import BuildOptions, Prepared, prepare_notes
 from ..errors import fail
+from ..notetype.model import FIELDS, model_css, template_text
 from .math import mathml_fields
 from .page import MODEL_CSS, PAGE_CSS, PAGE_JS, PreviewCard, page_html, preview_card
 

@@ -1,4 +1,4 @@
-"""Card Markdown -> HTML: Python-Markdown + pymdown-extensions, then the sanitiser.
+"""Entry Markdown -> HTML: Python-Markdown + pymdown-extensions, then the sanitiser.
 
 - math: `$…$` / `$$…$$` reach Anki as `\\(…\\)` / `\\[…\\]` (arithmatex, generic mode)
 - code: fenced blocks highlighted by Pygments into CSS classes (see code.py)

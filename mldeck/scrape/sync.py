@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..cards import Card, format_card, parse_card
+from ..entries import Entry, format_entry, parse_entry
 from ..errors import DeckError
 from ..fsio import write_atomic
 from ..taxonomy import difficulty_for, topics_for
@@ -48,8 +48,8 @@ def slugify(text: str, max_len: int = 48) -> str:
     return slug or "question"
 
 
-def card_from_question(q: Question) -> Card:
-    return Card(
+def card_from_question(q: Question) -> Entry:
+    return Entry(
         id=f"{q.source}-{card_label(q)}",
         source=q.source,
         ref=str(q.number),
@@ -63,7 +63,7 @@ def card_from_question(q: Question) -> Card:
     )
 
 
-def field_hashes(card: Card) -> dict[str, str]:
+def field_hashes(card: Entry) -> dict[str, str]:
     meta = f"{card.ref}|{card.section}"
     return {
         "question": _sha(card.question),
@@ -88,7 +88,7 @@ ID_LINE = re.compile(r"^id:\s*([^\s#]+)", re.MULTILINE)
 
 
 def existing_ids(folder: Path) -> dict[str, Path]:
-    """Card id -> file, read leniently (a broken card must not stop the scrape from finding it)."""
+    """Entry id -> file, read leniently (a broken card must not stop the scrape from finding it)."""
     found: dict[str, Path] = {}
     for p in sorted(folder.glob("*.md")):
         head = p.read_bytes()[:2048].decode("utf-8", "replace")
@@ -108,7 +108,7 @@ def plan_source(questions: list[Question], folder: Path) -> tuple[SyncReport, di
     new_lock: dict[str, dict] = {}
     for q in questions:
         card = card_from_question(q)
-        text = format_card(card)
+        text = format_entry(card)
         hashes = field_hashes(card)
         entry = lock.get(card.id)
         path = on_disk.get(card.id)
@@ -150,9 +150,9 @@ def plan_source(questions: list[Question], folder: Path) -> tuple[SyncReport, di
     return report, writes, new_lock
 
 
-def _parse_quietly(path: Path, text: str) -> Card | None:
+def _parse_quietly(path: Path, text: str) -> Entry | None:
     try:
-        return parse_card(text.replace("\r\n", "\n"), path)
+        return parse_entry(text.replace("\r\n", "\n"), path)
     except DeckError:
         return None
 
@@ -172,7 +172,7 @@ def word_diff(mine: str, upstream: str, limit: int = 400) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _field_text(card: Card, name: str) -> str:
+def _field_text(card: Entry, name: str) -> str:
     return {"question": card.question, "answer": card.answer, "context": card.context}[name]
 
 

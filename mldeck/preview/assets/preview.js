@@ -1,4 +1,4 @@
-// Card preview: filters, search, night mode and front/back, on a page that works from file://.
+// Entry preview: filters, search, night mode and front/back, on a page that works from file://.
 "use strict";
 
 (function () {

@@ -1,4 +1,4 @@
-"""Card files: `cards/<source>/NNN-slug.md`, one per source question; the source of truth.
+"""Entry files: `cards/<source>/NNN-slug.md`, one per source question; the source of truth.
 
 A card file is front matter between `---` lines, then `# question`, the answer, and optional
 `## Context` / `## Editor's note` / `## Source answer` sections. The front matter is a strict
@@ -27,7 +27,7 @@ TEXT_FIELDS = ("question", "answer", "editor_note", "source_answer", "context")
 
 
 @dataclass(frozen=True)
-class Card:
+class Entry:
     id: str
     source: str
     ref: str
@@ -128,7 +128,7 @@ def _split_body(lines: list[str], start: int, path: Path) -> tuple[str, dict[str
     return question, {k: "\n".join(v).strip("\n").rstrip() for k, v in parts.items()}, where
 
 
-def parse_card(text: str, path: Path) -> Card:
+def parse_entry(text: str, path: Path) -> Entry:
     """Parse a card file's text; raise DeckError with every problem found at its line."""
     lines = text.split("\n")
     values, where, body_start = parse_front_matter(lines, path)
@@ -143,7 +143,7 @@ def parse_card(text: str, path: Path) -> Card:
     origin = str(values["answer_origin"])
     if origin == "missing" and answer:
         raise fail(path, where.get("answer", 1), "answer_origin is 'missing' but the card has an answer")
-    return Card(
+    return Entry(
         id=str(values["id"]),
         source=str(values["source"]),
         ref=str(values["ref"]),
@@ -162,7 +162,7 @@ def parse_card(text: str, path: Path) -> Card:
     )
 
 
-def read_card(path: Path) -> Card:
+def read_entry(path: Path) -> Entry:
     """Read and parse one card file, with clear errors for unreadable files."""
     # A directory, FIFO or device named *.md would raise, block forever or never end: refuse it
     # before opening, and read at most one byte past the limit.
@@ -187,10 +187,10 @@ def read_card(path: Path) -> Card:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise fail(path, 1, "card file is empty")
-    return parse_card(text, path)
+    return parse_entry(text, path)
 
 
-def format_card(card: Card) -> str:
+def format_entry(card: Entry) -> str:
     """The canonical text of a card file (what the scraper writes)."""
     fm = [
         "---",
@@ -222,11 +222,11 @@ def _candidates(cards_dir: Path) -> list[Path]:
     return sorted(p for p in cards_dir.glob("*/*.md") if p.name.lower() != "readme.md")
 
 
-def card_files(cards_dir: Path) -> list[Path]:
+def entry_files(cards_dir: Path) -> list[Path]:
     """Every card file under `cards/`, sorted (README files excluded).
 
     Only regular files, so a caller that reads them all can't block on a pipe or read a device;
-    `read_cards` reports the others as errors.
+    `read_entries` reports the others as errors.
     """
     return [p for p in _candidates(cards_dir) if p.is_file()]
 
@@ -241,25 +241,25 @@ def _outside(path: Path, cards_dir: Path) -> bool:
         return True
 
 
-def read_cards(cards_dir: Path) -> list[Card]:
+def read_entries(cards_dir: Path) -> list[Entry]:
     """Read every card; collect all problems (bad files, duplicate ids) before raising."""
-    cards, problems = scan_cards(cards_dir)
+    cards, problems = scan_entries(cards_dir)
     if problems:
         raise DeckError(problems)
     return cards
 
 
-def scan_cards(cards_dir: Path) -> tuple[list[Card], list[Problem]]:
+def scan_entries(cards_dir: Path) -> tuple[list[Entry], list[Problem]]:
     """Every card that reads cleanly, and the problems of the rest (for lint, which goes on)."""
-    cards: list[Card] = []
+    cards: list[Entry] = []
     problems: list[Problem] = []
-    seen: dict[str, Card] = {}
+    seen: dict[str, Entry] = {}
     for path in _candidates(cards_dir):
         if path.is_file() and _outside(path, cards_dir):
             problems.append(Problem(path, 1, "card file is a symlink to a file outside cards/"))
             continue
         try:
-            card = read_card(path)
+            card = read_entry(path)
         except DeckError as exc:
             problems += exc.problems
             continue

@@ -45,12 +45,12 @@ SOURCE_DECKS = {"upwork": "Upwork", "alldus": "Alldus", "epam": "EPAM Anywhere"}
 
 
 def template_text(name: str) -> str:
-    return resources.files("mldeck.anki").joinpath(name).read_text(encoding="utf-8")
+    return resources.files("mldeck.notetype").joinpath(name).read_text(encoding="utf-8")
 
 
 def template_paths() -> list[str]:
     """Repo-relative paths of the files that make the model (for its `mod` time)."""
-    return [f"mldeck/anki/{name}" for name in TEMPLATE_FILES]
+    return [f"mldeck/notetype/{name}" for name in TEMPLATE_FILES]
 
 
 def model_css() -> str:
