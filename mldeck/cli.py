@@ -18,7 +18,7 @@ def _cmd_scrape(args: argparse.Namespace) -> int:
     results = scrape_all(load_sources(args.root / "sources"), args.root / "cards", args.source)
     for line in summary(results):
         print(line)
-    conflicts = sum(len(r.conflicts) for r, _ in results)
+    conflicts = sum(len(r.conflicts) for r, _, _ in results)
     if conflicts:
         print(f"{conflicts} conflict(s): edit those cards by hand (the lock keeps reporting them)", file=sys.stderr)
     return 1 if conflicts and args.strict else 0

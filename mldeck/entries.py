@@ -1,29 +1,34 @@
-"""Entry files: `cards/<source>/NNN-slug.md`, one per source question; the source of truth.
+"""Card files: `cards/<source>/<label>-<slug>.md`, one per question: the source of truth.
 
-A card file is front matter between `---` lines, then `# question`, the answer, and optional
-`## Context` / `## Editor's note` / `## Source answer` sections. The front matter is a strict
-subset of YAML (``key: value``, ``key: [a, b]``, ``# comments``): no anchors, tags or nesting,
-so a card can neither smuggle objects in nor blow up the reader, and every key has a line.
+An entry is what one card file holds: front matter between `---` lines, then `# question`, the
+answer, and the `## ` sections of mldeck/sections.py (docs/card-format.md). "Entry", not "card":
+in Anki a card is a unit of review, and one entry becomes one note (or folds into another's).
+The front matter is a strict subset of YAML (``key: value``, ``key: [a, b]``, ``# comments``):
+no anchors, tags or nesting, so a file can neither smuggle objects in nor blow up the reader,
+and every key has a line.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import fences
 from .errors import DeckError, Problem, fail
-from .frontmatter import KEYS, parse_front_matter
-from .taxonomy import ANSWER_ORIGINS, DIFFICULTIES, TOPICS
+from .frontmatter import KEYS as FRONT_KEYS
+from .frontmatter import parse_front_matter
+from .sections import BY_HEADING, HEADED
+from .sections import KEYS as SECTION_KEYS
+from .taxonomy import ANSWER_ORIGINS, DIFFICULTIES, KINDS, TOPICS, VERDICTS
 
 REQUIRED = ("id", "source", "ref", "difficulty", "topics", "answer_origin")
-# Sections after the answer, in the order the writer puts them.
-SECTIONS = {"editor_note": "Editor's note", "source_answer": "Source answer", "context": "Context"}
 ID_RX = re.compile(r"^[a-z][a-z0-9]*-[a-z0-9]+$")
 WORD_RX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 MAX_BYTES = 256 * 1024
-# The Markdown texts of a card, each rendered to HTML by the build.
-TEXT_FIELDS = ("question", "answer", "editor_note", "source_answer", "context")
+MAX_REF_CHARS = 16
 
 
 @dataclass(frozen=True)
@@ -34,19 +39,58 @@ class Entry:
     difficulty: str
     topics: tuple[str, ...]
     answer_origin: str
-    question: str
-    answer: str = ""
+    texts: Mapping[str, str] = field(default_factory=dict, hash=False)  # section key -> Markdown
     section: str | None = None
+    verdict: str | None = None
+    kind: str = "technical"
     duplicate_of: str | None = None
-    context: str = ""
-    editor_note: str = ""
-    source_answer: str = ""
     path: Path | None = field(default=None, compare=False)
-    # line numbers: front-matter keys, "question", "answer", and each section, for messages
+    # line numbers: front-matter keys, "question", each section and "<key>:body", for messages
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    @classmethod
+    def make(cls, **values: object) -> Entry:
+        """An entry from keyword values, the section texts among them (question=…, answer=…)."""
+        texts = {**values.pop("texts", {}), **{k: str(values.pop(k)) for k in list(values) if k in SECTION_KEYS}}  # type: ignore[dict-item]
+        kept = {k: v for k, v in texts.items() if v or k in ("question", "answer")}  # as the reader keeps them
+        return cls(**values, texts=kept)  # type: ignore[arg-type]
+
+    def replace(self, **changes: object) -> Entry:
+        """A copy with `changes`, section texts among them (answer="…"; "" removes a section)."""
+        texts = dict(self.texts)
+        for key in [k for k in changes if k in SECTION_KEYS]:
+            texts[key] = str(changes.pop(key))
+        return dataclasses.replace(self, texts={k: v for k, v in texts.items() if v or k == "question"}, **changes)
+
+    def text(self, key: str) -> str:
+        """The Markdown of one section (mldeck/sections.py), "" when the file has none."""
+        return self.texts.get(key, "")
+
+    @property
+    def question(self) -> str:
+        return self.texts.get("question", "")
+
+    @property
+    def answer(self) -> str:
+        return self.texts.get("answer", "")
+
+    @property
+    def in_deck(self) -> bool:
+        """True for an entry that is a note of its own: it has an answer and is not folded."""
+        return self.answer_origin != "missing" and not self.duplicate_of
+
+    @property
+    def carries_article_answer(self) -> bool:
+        return self.answer_origin == "source" or bool(self.text("source_answer"))
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, 1)
+
+    def body_line(self, key: str, offset: int = 0) -> int:
+        """The file line `offset` lines into the text of section `key`."""
+        if key == "question":
+            return self.line_of("question")
+        return self.lines.get(f"{key}:body", self.line_of(key)) + offset
 
 
 def _check(values: dict[str, object], where: dict[str, int], path: Path) -> list[Problem]:
@@ -55,18 +99,21 @@ def _check(values: dict[str, object], where: dict[str, int], path: Path) -> list
     def bad(key: str, msg: str) -> None:
         problems.append(Problem(path, where.get(key, 1), msg))
 
+    behavioural = values.get("kind") == "behavioural"
     for key in REQUIRED:
-        if key not in values or values[key] in ("", []):
-            bad(key, f"front matter: missing {key!r}")
-    for key in KEYS:
+        empty_ok = key == "topics" and behavioural and values.get(key) == []
+        if key not in values or (values[key] in ("", []) and not empty_ok):
+            bad(key, f"front matter: missing {key!r}" + (" (at least one topic)" if key == "topics" else ""))
+    for key in FRONT_KEYS:
         if key in values and key != "topics" and isinstance(values[key], list):
             bad(key, f"front matter: {key!r} must be a single value, not a list")
     if isinstance(values.get("id"), str) and values["id"] and not ID_RX.match(values["id"]):
         bad("id", f"id {values['id']!r} must look like '<source>-<ref>' (lower case, digits, one '-')")
-    if values.get("difficulty") and values["difficulty"] not in DIFFICULTIES:
-        bad("difficulty", f"unknown difficulty {values['difficulty']!r} (one of: {', '.join(DIFFICULTIES)})")
-    if values.get("answer_origin") and values["answer_origin"] not in ANSWER_ORIGINS:
-        bad("answer_origin", f"unknown answer_origin {values['answer_origin']!r} ({', '.join(ANSWER_ORIGINS)})")
+    for key, allowed in (("difficulty", DIFFICULTIES), ("answer_origin", ANSWER_ORIGINS), ("verdict", VERDICTS),
+                         ("kind", KINDS)):  # fmt: skip
+        value = values.get(key)
+        if isinstance(value, str) and value and value not in allowed:
+            bad(key, f"unknown {key} {value!r} (one of: {', '.join(allowed)})")
     topics = values.get("topics")
     if topics is not None and not isinstance(topics, list):
         bad("topics", "topics must be a list: topics: [a, b]")
@@ -77,55 +124,54 @@ def _check(values: dict[str, object], where: dict[str, int], path: Path) -> list
         v = values.get(key)
         if isinstance(v, str) and v and not WORD_RX.match(v):
             bad(key, f"{key} {v!r} has characters other than letters, digits, '-', '_' and '.'")
+    if isinstance(values.get("ref"), str) and len(str(values["ref"])) > MAX_REF_CHARS:
+        bad("ref", f"ref is longer than {MAX_REF_CHARS} characters")
     return problems
 
 
-def _split_body(lines: list[str], start: int, path: Path) -> tuple[str, dict[str, str], dict[str, int]]:
-    """Body lines -> question, {answer/sections: markdown}, line numbers."""
-    heads = {v.lower(): k for k, v in SECTIONS.items()}
+def _split_body(lines: list[str], start: int, path: Path) -> tuple[dict[str, str], dict[str, int]]:
+    """Body lines -> {section key: markdown}, with line numbers; the question is the '# ' line."""
+    body = "\n".join(lines[start:])
+    for f in fences.scan(body):
+        if not f.closed:
+            raise fail(path, start + f.start + 1, "unterminated code fence: the one opened here is never closed")
+    code = fences.code_lines(body)
     parts: dict[str, list[str]] = {"answer": []}
     where: dict[str, int] = {}
     question = None
     current = "answer"
-    fence, fence_line = None, 0
     for i in range(start, len(lines)):
         line, n = lines[i], i + 1
-        stripped = line.strip()
-        if m := re.match(r"^(`{3,}|~{3,})(.*)$", stripped):
-            if fence is None:
-                fence, fence_line = m.group(1), n
-            elif m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not m.group(2).strip():
-                fence = None
-        if fence is None and question is None:
-            if not stripped:
+        in_code = (i - start) in code
+        if not in_code and question is None:
+            if not line.strip():
                 continue
             if not line.startswith("# "):
                 raise fail(path, n, "expected the question as a '# ' heading after the front matter")
             question = line[2:].strip()
             where["question"] = n
             continue
-        if fence is None and line.startswith("## "):
-            title = line[3:].strip().lower()
-            if title not in heads:
-                known = ", ".join(f"'## {v}'" for v in SECTIONS.values())
-                raise fail(path, n, f"unknown section {line.strip()!r} (known: {known}; use ### inside answers)")
-            current = heads[title]
+        if not in_code and line.startswith("## "):
+            section = BY_HEADING.get(line[3:].strip().lower())
+            if section is None:
+                known = ", ".join(f"'## {s.heading}'" for s in HEADED)
+                raise fail(path, n, f"unknown section {line.strip()!r} (known: {known}; use ### inside a section)")
+            current = section.key
             if current in parts:
                 raise fail(path, n, f"section {line.strip()!r} appears twice")
             parts[current] = []
             where[current] = n
             continue
-        if fence is None and line.startswith("# "):
+        if not in_code and line.startswith("# "):
             raise fail(path, n, "a second '# ' heading: one question per card file")
-        if stripped and f"{current}:body" not in where:
+        if line.strip() and f"{current}:body" not in where:
             where[f"{current}:body"] = n
             where.setdefault(current, n)
         parts[current].append(line)
-    if fence is not None:
-        raise fail(path, fence_line, f"unterminated code fence: the {fence!r} opened here is never closed")
     if question is None:
         raise fail(path, len(lines) or 1, "missing the question ('# ' heading)")
-    return question, {k: "\n".join(v).strip("\n").rstrip() for k, v in parts.items()}, where
+    texts = {k: "\n".join(v).strip("\n").rstrip() for k, v in parts.items()}
+    return {"question": question, **texts}, where
 
 
 def parse_entry(text: str, path: Path) -> Entry:
@@ -135,13 +181,12 @@ def parse_entry(text: str, path: Path) -> Entry:
     problems = _check(values, where, path)
     if problems:
         raise DeckError(problems)
-    question, parts, body_where = _split_body(lines, body_start, path)
+    texts, body_where = _split_body(lines, body_start, path)
     where.update(body_where)
-    if not question:
+    if not texts["question"]:
         raise fail(path, where["question"], "the question is empty")
-    answer = parts["answer"]
     origin = str(values["answer_origin"])
-    if origin == "missing" and answer:
+    if origin == "missing" and texts["answer"]:
         raise fail(path, where.get("answer", 1), "answer_origin is 'missing' but the card has an answer")
     return Entry(
         id=str(values["id"]),
@@ -150,13 +195,11 @@ def parse_entry(text: str, path: Path) -> Entry:
         difficulty=str(values["difficulty"]),
         topics=tuple(values["topics"]),  # type: ignore[arg-type]
         answer_origin=origin,
-        question=question,
-        answer=answer,
+        texts={k: v for k, v in texts.items() if v or k in ("question", "answer")},
         section=str(values["section"]) if values.get("section") else None,
+        verdict=str(values["verdict"]) if values.get("verdict") else None,
+        kind=str(values.get("kind") or "technical"),
         duplicate_of=str(values["duplicate_of"]) if values.get("duplicate_of") else None,
-        context=parts.get("context", ""),
-        editor_note=parts.get("editor_note", ""),
-        source_answer=parts.get("source_answer", ""),
         path=path,
         lines=where,
     )
@@ -190,31 +233,29 @@ def read_entry(path: Path) -> Entry:
     return parse_entry(text, path)
 
 
-def format_entry(card: Entry) -> str:
-    """The canonical text of a card file (what the scraper writes)."""
-    fm = [
-        "---",
-        f"id: {card.id}",
-        f"source: {card.source}",
-        f"ref: {card.ref}",
-    ]
-    if card.section:
-        fm.append(f"section: {card.section}")
+def format_entry(entry: Entry) -> str:
+    """The canonical text of a card file (what the scraper writes): sections in table order."""
+    fm = ["---", f"id: {entry.id}", f"source: {entry.source}", f"ref: {entry.ref}"]
+    if entry.section:
+        fm.append(f"section: {entry.section}")
     fm += [
-        f"difficulty: {card.difficulty}",
-        f"topics: [{', '.join(card.topics)}]",
-        f"answer_origin: {card.answer_origin}",
+        f"difficulty: {entry.difficulty}",
+        f"topics: [{', '.join(entry.topics)}]",
+        f"answer_origin: {entry.answer_origin}",
     ]
-    if card.duplicate_of:
-        fm.append(f"duplicate_of: {card.duplicate_of}")
+    if entry.verdict:
+        fm.append(f"verdict: {entry.verdict}")
+    if entry.kind != "technical":
+        fm.append(f"kind: {entry.kind}")
+    if entry.duplicate_of:
+        fm.append(f"duplicate_of: {entry.duplicate_of}")
     fm.append("---")
-    body = [f"# {card.question}", ""]
-    if card.answer:
-        body += [card.answer, ""]
-    for key, title in SECTIONS.items():
-        value = getattr(card, key)
-        if value:
-            body += [f"## {title}", "", value, ""]
+    body = [f"# {entry.question}", ""]
+    if entry.answer:
+        body += [entry.answer, ""]
+    for section in HEADED:
+        if value := entry.text(section.key):
+            body += [f"## {section.heading}", "", value, ""]
     return "\n".join(fm + [""] + body).rstrip("\n") + "\n"
 
 

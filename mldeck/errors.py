@@ -16,6 +16,8 @@ class Problem:
     level: str = "error"
 
     def __str__(self) -> str:
+        if not str(self.path):  # not about a file: a usage problem
+            return f"{self.level}: {self.message}"
         return f"{self.path}:{self.line}: {self.level}: {self.message}"
 
 

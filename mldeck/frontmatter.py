@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .errors import fail
 
-KEYS = ("id", "source", "ref", "section", "difficulty", "topics", "answer_origin", "duplicate_of")
+KEYS = ("id", "source", "ref", "section", "difficulty", "topics", "answer_origin", "verdict", "kind", "duplicate_of")
 
 
 def _scalar(raw: str) -> str:

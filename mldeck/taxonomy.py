@@ -10,6 +10,10 @@ import re
 
 DIFFICULTIES = ("basic", "intermediate", "advanced")
 ANSWER_ORIGINS = ("source", "deck", "missing")
+# What the deck says of an article's answer; the last two may not be the visible answer.
+VERDICTS = ("correct", "incomplete", "misleading", "wrong")
+FLAWED = ("misleading", "wrong")
+KINDS = ("technical", "behavioural", "coding")
 
 # topic -> pattern over the question text (case-insensitive). Order is the display order.
 TOPICS: dict[str, str] = {
@@ -40,15 +44,17 @@ TOPICS: dict[str, str] = {
     "learning-paradigms": r"transfer learning|semi-supervised|one-shot|few-shot|adversarial training",
     "deployment": r"production|deploy|monitor|degrade|real-time",
     "programming": r"python|numpy|numpty|pandas",
-    "behavioral": r"tell us about a time|describe a time|describe any experience|have you read|"
-    r"research you are doing|in our industry|in layman",
+    "transformers": r"transformer|self-attention|positional encoding",
+    "llm": r"\bllm|large language model|fine-tun|rlhf|\bdpo\b|prompt|lora\b",
+    "retrieval": r"retrieval|vector search|nearest-neighbou?r search|\brag\b|rerank",
+    "experimentation": r"a/b test|experiment|statistical power",
+    "system-design": r"system design|design a .*system|end to end",
 }
 
 # Question texts that name a concept beyond the basics of a first course.
 ADVANCED = re.compile(
-    r"actor-critic|boltzmann|bayesian optimi[sz]ation|variational|capsule|\bbert\b|"
-    r"spectral|focal loss|one-shot|few-shot|model-based|adversarial training|"
-    r"attention mechanism|sequence-to-sequence",
+    r"actor-critic|boltzmann|bayesian optimi[sz]ation|variational|capsule|"
+    r"spectral|focal loss|one-shot|few-shot|model-based|adversarial training",
     re.IGNORECASE,
 )
 # Concepts a candidate meets after the first course: models with moving parts, trade-offs.
@@ -58,25 +64,36 @@ INTERMEDIATE = re.compile(
     r"transfer learning|embedding|attention|generative|roc\b|imbalance|likelihood|cross entropy|"
     r"deploy|production|monitor|degrade|time series|feature importance|naive bayes|parametric|"
     r"collaborative filtering|reinforcement|data pipeline|object detection|anomal|deep learning|"
-    r"semi-supervised|autoencoder|inductive|selection bias|feature selection|python function|"
-    r"random forest|adaboost|number of clusters|regulari[sz]ation|loss function",
+    r"semi-supervised|autoencoder|inductive|selection bias|feature selection|"
+    r"random forest|adaboost|number of clusters|regulari[sz]ation|loss function|\bbert\b|sequence-to-sequence",
     re.IGNORECASE,
 )
 
 
+BEHAVIOURAL = re.compile(
+    r"tell us about a time|describe a time|describe any experience|have you read|research you are doing|"
+    r"in our industry",
+    re.IGNORECASE,
+)
+
+
+def kind_for(question: str) -> str:
+    """`behavioural` for questions about the candidate, else `technical`."""
+    return "behavioural" if BEHAVIOURAL.search(question) else "technical"
+
+
 def topics_for(question: str, section: str | None) -> tuple[str, ...]:
-    """Topics whose pattern the question matches; the alldus general section is behavioural."""
+    """Topics whose pattern the question matches; a behavioural question may have none."""
     found = [t for t, rx in TOPICS.items() if re.search(rx, question, re.IGNORECASE)]
-    if section == "general" and "behavioral" not in found:
-        found.append("behavioral")
-    return tuple(found) or ("fundamentals",)
+    if found or kind_for(question) == "behavioural":
+        return tuple(found)
+    return ("fundamentals",)
 
 
 def difficulty_for(question: str, section: str | None) -> str:
-    """The rubric: the article's own level first, then the concept the question asks about."""
-    if section == "advanced":
-        return "advanced"
-    if section == "general":
+    """The 2026 rubric (docs/taxonomy.md): the concept the question asks about, not the article's
+    section title; behavioural questions are basic."""
+    if kind_for(question) == "behavioural":
         return "basic"
     if ADVANCED.search(question):
         return "advanced"

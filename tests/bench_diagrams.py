@@ -11,9 +11,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from mldeck import fences
 from mldeck.render.code import DIAGRAM_LANGS
 from mldeck.render.diagrams import THEMES, DiagramCache
-from mldeck.render.markdown import fences
 from mldeck.render.media import MediaStore
 from tests.helpers import ROOT
 
@@ -21,9 +21,9 @@ from tests.helpers import ROOT
 def card_diagrams(cards: Path = ROOT / "cards") -> list[tuple[str, str]]:
     """(language, source) of every diagram fence in the card files."""
     return [
-        (f.lang, f.source)
+        (f.lang, f.body)
         for path in sorted(cards.glob("*/*.md"))
-        for f in fences(path.read_text(encoding="utf-8"))
+        for f in fences.scan(path.read_text(encoding="utf-8"))
         if f.lang in DIAGRAM_LANGS
     ]
 

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from mldeck.build.notes import group_duplicates
 from mldeck.entries import read_entries
-from mldeck.notetype.model import DECK_IDS, FIELDS, MODEL_ID, ROOT_DECK
+from mldeck.notetype.model import FIELDS, MODEL_ID, ROOT_DECK, deck_ids
+from mldeck.sources import load_sources
+from mldeck.validate import group_duplicates
 from tests.anki_helpers import build, fresh_collection, import_apkg
 from tests.helpers import copy_project
 
@@ -74,8 +75,10 @@ def test_tags_and_fields_of_every_note(col, expected):
             assert f"ml-interview::source::{c.source}" in note.tags
             for t in c.topics:
                 assert f"ml-interview::topic::{t}" in note.tags
+        assert f"ml-interview::kind::{lead.kind}" in note.tags
         assert note["Answer"].strip(), card_id
-        assert "question " + lead.ref in note["Attribution"]
+        assert note["KeyPoint"].strip(), card_id
+        assert f" {lead.ref}" in note["Attribution"] or f"({lead.id})" in note["Attribution"]
         assert ("answer from the article" if lead.answer_origin == "source" else "written for this deck") in (
             note["Attribution"]
         )
@@ -87,14 +90,14 @@ def test_specific_card(col):
     note = col.get_note(nid)
     assert note["Question"] == "Explain k-means clustering and its applications"
     assert note["Answer"].startswith("<p>K-means clustering is an unsupervised learning algorithm")
-    assert note["AnswerLabel"] == "EPAM Anywhere’s answer"
+    assert note["AnswerLabel"] == "EPAM Anywhere’s answer (incomplete)"
     assert "EPAM Anywhere, “Machine learning interview questions”, question 6" in note["Attribution"]
     (nid,) = col.find_notes('"CardId:*upwork-001*"')
     up = col.get_note(nid)
     assert (
         '<a href="https://www.upwork.com/resources/machine-learning-engineer-interview-questions">' in up["Attribution"]
     )
-    assert up["Context"].startswith("<p>Machine learning algorithms use supervised")
+    assert "<p>Machine learning algorithms use supervised" in up["Context"]
 
 
 def test_every_card_renders(col):
@@ -106,7 +109,7 @@ def test_every_card_renders(col):
         assert card.note()["Question"] in a
 
 
-def test_package_carries_the_fixed_ids(apkg: Path, tmp_path: Path):
+def test_package_carries_the_fixed_ids(apkg: Path, project: Path, tmp_path: Path):
     import json
     import sqlite3
 
@@ -118,7 +121,7 @@ def test_package_carries_the_fixed_ids(apkg: Path, tmp_path: Path):
     conn.close()
     for deck in json.loads(decks).values():
         if deck["name"] != "Default":
-            assert deck["id"] == DECK_IDS[deck["name"]]
+            assert deck["id"] == deck_ids(load_sources(project / "sources").values())[deck["name"]]
     assert set(json.loads(models)) == {str(MODEL_ID)} and mids == {MODEL_ID}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -55,7 +57,7 @@ def test_default_build_splits_by_difficulty(base: Path, tmp_path: Path, capsys):
 @pytest.mark.parametrize(
     ("args", "decks"),
     [
-        (["--split", "source"], {"Upwork", "Alldus", "EPAM Anywhere"}),
+        (["--split", "source"], {"Upwork", "Alldus", "EPAM Anywhere", "Beyond the articles"}),
         (["--split", "none"], set()),
     ],
 )
@@ -79,9 +81,34 @@ def test_filters_make_a_smaller_deck(base: Path, tmp_path: Path):
 
 
 def test_no_match_is_an_error(base: Path, tmp_path: Path, capsys):
-    assert build(base, "-o", str(tmp_path / "x.apkg"), "--tag", "no-such-topic") == 1
-    assert "no notes match" in capsys.readouterr().err
+    # every value exists, but no note is both behavioural and about clustering
+    assert build(base, "-o", str(tmp_path / "y.apkg"), "--tag", "behavioural") == 0
+    capsys.readouterr()
+    assert build(base, "-o", str(tmp_path / "x.apkg"), "--source", "deck", "--tag", "behavioural") == 1
+    assert "no notes match the filters (source deck; tag behavioural)" in capsys.readouterr().err
     assert not (tmp_path / "x.apkg").exists()
+
+
+def test_unknown_filter_values_list_the_known_ones(base: Path, tmp_path: Path, capsys):
+    assert build(base, "-o", str(tmp_path / "x.apkg"), "--tag", "no-such-topic", "--source", "nope") == 1
+    err = capsys.readouterr().err
+    assert "error: unknown source nope (known: alldus, deck, epam, upwork)" in err
+    assert "error: unknown tag no-such-topic (topics and kinds: " in err and "clustering" in err
+    assert not (tmp_path / "x.apkg").exists()
+
+
+def test_filtered_build_is_named_after_its_filter_and_carries_only_its_media(base: Path, tmp_path: Path):
+    assert build(base, "--source", "upwork", "--difficulty", "basic") == 0
+    out = base / "dist" / "ml-interview-questions-source-upwork-difficulty-basic.apkg"
+    assert out.is_file() and not (base / "dist" / "ml-interview-questions.apkg").exists()
+    with zipfile.ZipFile(out) as zf:
+        index = json.loads(zf.read("media"))
+        (tmp_path / "c.db").write_bytes(zf.read("collection.anki2"))
+    conn = sqlite3.connect(tmp_path / "c.db")
+    fields = " ".join(flds for (flds,) in conn.execute("select flds from notes"))
+    conn.close()
+    shown = set(re.findall(r'src="(mldeck-[0-9a-f]+\.\w+)"', fields))
+    assert shown and set(index.values()) == shown  # no picture that no note of this deck shows
 
 
 def test_rebuild_with_nothing_changed_does_nothing(project: Path, capsys):
@@ -166,7 +193,7 @@ def test_bad_card_stops_the_build_and_keeps_the_old_deck(project: Path, capsys, 
     elif kind == "frontmatter":
         path = _break_card(project, "\nref: 5\n", "\nref 5\n")
     else:
-        path = _break_card(project, "answer_origin: source\n---", "answer_origin: source\nduplicate_of: epam-999\n---")
+        path = _break_card(project, "answer_origin: source\n", "answer_origin: source\nduplicate_of: epam-999\n")
     capsys.readouterr()
     assert build(project) == 1
     err = capsys.readouterr().err

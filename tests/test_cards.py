@@ -1,4 +1,4 @@
-"""Entry files: round trip, and a precise `file:line` error for every kind of bad input."""
+"""Card files: round trip, and a precise `file:line` error for every kind of bad input."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def test_parse_good_card(tmp_path: Path):
     assert card.id == "epam-006" and card.topics == ("clustering",) and card.section == "common"
     assert card.question == "Explain k-means clustering and its applications"
     assert card.answer.startswith("K-means partitions") and "## nor is this" in card.answer
-    assert card.editor_note == "Use k-means++." and card.context == "Why they ask."
+    assert card.text("editor_note") == "Use k-means++." and card.text("context") == "Why they ask."
     assert card.line_of("difficulty") == 6 and card.line_of("question") == 11
 
 
@@ -158,6 +158,6 @@ def test_all_problems_are_collected(tmp_path: Path):
 
 
 def test_card_is_frozen():
-    card = Entry("a-1", "a", "1", "basic", ("fundamentals",), "source", "Q?")
+    card = Entry("a-1", "a", "1", "basic", ("fundamentals",), "source", {"question": "Q?"})
     with pytest.raises(AttributeError):
         card.id = "b-1"  # type: ignore[misc]

@@ -30,7 +30,7 @@ def card_text(number: int, question: str, difficulty: str = "basic") -> str:
     return (
         f"---\nid: epam-{number:03d}\nsource: epam\nref: {number}\ndifficulty: {difficulty}\n"
         f"topics: [fundamentals]\nanswer_origin: deck\n---\n\n# {question}\n\n"
-        f"The answer to question {number}, with $x^2$ and `code`.\n"
+        f"The answer to question {number}, with $x^2$ and `code`.\n\n## Key point\n\nKey point {number}.\n"
     )
 
 
@@ -50,7 +50,10 @@ def card(root: Path, number: int) -> Path:
 def edit_release_2(root: Path) -> None:
     """Change one answer, delete one card, add one card, move one card to another difficulty."""
     path = card(root, 2)
-    path.write_text(path.read_text(encoding="utf-8") + "\nA sentence added in release 2.\n", encoding="utf-8")
+    text = path.read_text(encoding="utf-8").replace(
+        "\n\n## Key point", "\n\nA sentence added in release 2.\n\n## Key point"
+    )
+    path.write_text(text, encoding="utf-8")
     card(root, 3).unlink()
     new = card_text(901, "What is a brand-new question for release 2?")
     (root / "cards" / "epam" / "901-card.md").write_text(new, encoding="utf-8")
@@ -177,7 +180,7 @@ def test_refs_builds_each_commit_with_its_own_code(tmp_path: Path, capsys):
 
 
 def _note_type(fields: tuple[str, ...], css: str = "") -> NoteType:
-    return NoteType(1, "T", fields, 0, (("Entry 1", "{{Front}}", "{{Back}}"),), css)
+    return NoteType(1, "T", fields, 0, (("Card 1", "{{Front}}", "{{Back}}"),), css)
 
 
 def test_a_field_appended_to_the_note_type_is_not_a_note_change():

@@ -717,7 +717,7 @@ def test_cli_unknown_source(site: Server, root: Path, capsys):
     code = main(["--root", str(root), "fetch", "nosuch", "--url", site.url("/epam")])
     _, err = capsys.readouterr()
     assert code == 2
-    assert err.strip() == "error: unknown source 'nosuch' (known: alldus, epam, upwork)"
+    assert err.strip() == "error: unknown source 'nosuch' (known: alldus, deck, epam, upwork)"
     assert sum(site.hits.values()) == 0
     assert_kept(root)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import subprocess
 import sys
@@ -14,8 +13,6 @@ from mldeck.cli import main
 from mldeck.entries import Entry, format_entry
 from mldeck.errors import Problem
 from mldeck.lint.checks import (
-    check_answer_present,
-    check_budgets,
     check_folds,
     check_id,
     check_links,
@@ -23,26 +20,29 @@ from mldeck.lint.checks import (
     check_raw_html,
     is_question,
 )
-from mldeck.lint.prose import word_count
 from mldeck.lint.report import exit_status, github_line, relative
 from mldeck.lint.run import lint_project
+from mldeck.prose import word_count
+from mldeck.validate import check_answer_present, check_budgets
 from tests.helpers import ROOT, copy_project
 
 LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+): (?P<level>error|warning): (?P<message>.+)$")
 
 
 def make_card(**changes) -> Entry:
-    base = Entry(
+    base = Entry.make(
         id="epam-001",
         source="epam",
         ref="1",
         difficulty="basic",
         topics=("fundamentals",),
         answer_origin="source",
+        verdict="correct",
         question="What is machine learning?",
         answer="Learning a task from examples instead of rules.",
+        key_point="A program improves at a task from examples instead of hand-written rules.",
     )
-    return dataclasses.replace(base, **changes)
+    return base.replace(**changes)
 
 
 def write_card(root: Path, card: Entry, name: str | None = None, text: str | None = None) -> Path:
@@ -120,21 +120,26 @@ def test_empty_answer_is_an_error_only_for_cards_that_would_be_in_the_deck(tmp_p
     assert check_answer_present(make_card(answer="\n  \n", answer_origin="deck"))
 
 
-def test_budget_warning_names_the_section_line(tmp_path: Path):
-    long_answer = " ".join(["word"] * 251)
-    card = parsed(tmp_path, make_card(answer=long_answer, editor_note="Fine.\n\n" + " ".join(["note"] * 181)))
+def test_budget_error_names_the_section_line(tmp_path: Path):
+    long_answer = " ".join(["word"] * 151)
+    card = parsed(tmp_path, make_card(answer=long_answer, editor_note="Fine.\n\n" + " ".join(["note"] * 150)))
     problems = check_budgets(card)
     assert [(p.level, p.line) for p in problems] == [
-        ("warning", card.line_of("answer")),
-        ("warning", card.line_of("editor_note")),
+        ("error", card.body_line("answer")),
+        ("error", card.line_of("editor_note")),
     ]
-    assert "answer is 251 words" in problems[0].message and "budget of 250" in problems[0].message
-    assert "editor's note is 182 words" in problems[1].message and "budget of 180" in problems[1].message
+    assert "answer is 151 words" in problems[0].message and "limit of 150" in problems[0].message
+    assert "editor's note is 151 words" in problems[1].message
+    assert check_budgets(make_card(answer=" ".join(["word"] * 150))) == []
+    [long_key] = check_budgets(make_card(key_point=" ".join(["point"] * 36)))
+    assert "key point is 36 words" in long_key.message and "limit of 35" in long_key.message
 
 
-def test_code_does_not_count_against_the_budget():
+def test_code_maths_and_captions_do_not_count_against_the_budget():
     code = "```python\n" + "x = compute(a, b, c, d, e)\n" * 300 + "```"
-    answer = " ".join(["word"] * 200) + "\n\n" + code
+    caption = "Figure: " + " ".join(["caption"] * 80)
+    maths = "$$\n" + " + ".join(f"x_{i}" for i in range(200)) + "\n$$"
+    answer = " ".join(["word"] * 140) + "\n\n" + code + "\n\n" + caption + "\n\n" + maths
     assert check_budgets(make_card(answer=answer)) == []
 
 
@@ -199,7 +204,7 @@ def test_folding_into_an_unanswered_card_is_flagged():
     folded = make_card(duplicate_of="alldus-t01")
     [problem] = check_folds([target, folded])
     assert problem.level == "warning" and "neither card reaches the deck" in problem.message
-    assert check_folds([dataclasses.replace(target, answer="Yes.", answer_origin="deck"), folded]) == []
+    assert check_folds([target.replace(answer="Yes.", answer_origin="deck"), folded]) == []
 
 
 # --- the whole project --------------------------------------------------------------------------
@@ -214,17 +219,21 @@ def test_lint_reports_every_kind_of_problem_in_one_pass(project: Path):
     write_card(project, make_card(id="epam-006", ref="6", duplicate_of="epam-404"))
     write_card(project, make_card(id="epam-007", ref="7", duplicate_of="epam-002"))  # target unreadable
     write_card(project, make_card(id="epam-008", ref="8", question="A statement"))
+    write_card(project, make_card(id="epam-009", ref="9", key_point=""))
+    write_card(project, make_card(id="epam-010", ref="10", verdict=None))
     write_card(project, make_card(), name="zz-copy.md")
 
     problems = [relative(p, project) for p in lint_project(project)]
     found = {(Path(str(p.path)).name, p.line, p.level, p.message[:24]) for p in problems}
     assert found == {
         (bad_front.name, 3, "error", "front matter: unknown ke"),
-        ("epam-003.md", 12, "error", "unknown fence language '"),
-        ("epam-004.md", 12, "error", "image 'media/none.png': "),
-        ("epam-005.md", 10, "error", "answer_origin is 'source"),
-        ("epam-006.md", 8, "error", "duplicate_of 'epam-404':"),
-        ("epam-008.md", 10, "warning", "the question has no '?' "),
+        ("epam-003.md", 13, "error", "unknown fence language '"),
+        ("epam-004.md", 13, "error", "image 'media/none.png': "),
+        ("epam-005.md", 11, "error", "answer_origin is 'source"),
+        ("epam-006.md", 9, "error", "duplicate_of 'epam-404':"),
+        ("epam-008.md", 11, "warning", "the question has no '?' "),
+        ("epam-009.md", 11, "error", "no '## Key point': every"),
+        ("epam-010.md", 7, "error", "the card carries the art"),
         ("zz-copy.md", 2, "error", "duplicate id 'epam-001':"),
     }
     assert all(str(p.path).startswith("cards/epam/") for p in problems)
@@ -249,7 +258,7 @@ def test_cli_text_format_and_exit_codes(project: Path, capsys):
     write_card(project, make_card(id="epam-003", ref="3", answer=""))
     assert lint(project) == 1
     lines = [LINE.match(line) for line in capsys.readouterr().out.splitlines()]
-    assert ("cards/epam/epam-003.md", "10", "error") in {(m["path"], m["line"], m["level"]) for m in lines}
+    assert ("cards/epam/epam-003.md", "11", "error") in {(m["path"], m["line"], m["level"]) for m in lines}
 
 
 def test_cli_github_format(project: Path, capsys):
@@ -257,8 +266,8 @@ def test_cli_github_format(project: Path, capsys):
     write_card(project, make_card(id="epam-002", ref="2", question="A statement, with: punctuation"))
     assert lint(project, "--format", "github") == 1
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith("::error file=cards/epam/epam-001.md,line=10,title=mldeck lint::answer_origin is ")
-    assert out[1].startswith("::warning file=cards/epam/epam-002.md,line=10,title=mldeck lint::the question has no")
+    assert out[0].startswith("::error file=cards/epam/epam-001.md,line=11,title=mldeck lint::answer_origin is ")
+    assert out[1].startswith("::warning file=cards/epam/epam-002.md,line=11,title=mldeck lint::the question has no")
 
 
 def test_github_annotations_escape_their_data():

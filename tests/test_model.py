@@ -11,29 +11,44 @@ from mldeck.notetype import model
 from mldeck.render.code import DARK_STYLE, LIGHT_STYLE, highlight_css
 from mldeck.render.markdown import Renderer
 from mldeck.render.media import MediaStore
+from mldeck.sources import load_sources
 from tests.helpers import ROOT
 
-# Append-only after the first release: add new names at the end, never rename or remove one.
+# FROZEN at the first release (v1.0.0). Anki fingerprints a note type by its field and template
+# names: renaming, removing, reordering or even appending a field makes every re-imported note
+# "conflicting" (Anki 26.9, default options), and "Merge note types" stamps the user's notes with
+# the import time so nothing updates either. New content goes into these fields as HTML; template
+# text and CSS may change (they update in place: tests/test_anki_update.py).
 RELEASED_FIELDS = [
     "Question",
+    "KeyPoint",
     "Answer",
     "AnswerLabel",
     "EditorNote",
     "SourceAnswer",
     "OtherSources",
     "Context",
+    "References",
     "Attribution",
     "Meta",
     "CardId",
 ]
 
 
-def test_field_and_template_names_are_append_only():
-    assert list(model.FIELDS[: len(RELEASED_FIELDS)]) == RELEASED_FIELDS
+def test_field_and_template_names_are_frozen():
+    assert list(model.FIELDS) == RELEASED_FIELDS
     assert model.TEMPLATE_NAME == "Question → Answer"
     m = model.make_model()
     assert [t["name"] for t in m.templates] == ["Question → Answer"]
-    assert [f["name"] for f in m.fields] == list(model.FIELDS)
+    assert [f["name"] for f in m.fields] == RELEASED_FIELDS
+    assert m.model_id == model.MODEL_ID and m.name == model.MODEL_NAME
+
+
+def test_every_field_is_shown_by_the_templates():
+    """A field the templates never show would be dead weight frozen forever."""
+    templates = model.template_text("front.html") + model.template_text("back.html")
+    for name in model.FIELDS:
+        assert "{{" + name + "}}" in templates, name
 
 
 def test_ids_are_fixed():
@@ -43,8 +58,9 @@ def test_ids_are_fixed():
     assert len(set(model.DECK_IDS.values())) == len(model.DECK_IDS)
     for name in model.DIFFICULTY_DECKS.values():
         assert f"{model.ROOT_DECK}::{name}" in model.DECK_IDS
-    for name in model.SOURCE_DECKS.values():
-        assert f"{model.ROOT_DECK}::{name}" in model.DECK_IDS
+    ids = model.deck_ids(load_sources(ROOT / "sources").values())
+    assert len(set(ids.values())) == len(ids) >= len(model.DECK_IDS) + 4
+    assert ids[f"{model.ROOT_DECK}::EPAM Anywhere"] == 2_059_400_123  # never changes: users' subdecks
 
 
 def test_guid_derives_from_the_card_id_only():

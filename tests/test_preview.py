@@ -271,7 +271,7 @@ def test_filters_and_search_show_the_matching_cards(browser_page) -> None:
     assert _set_filters(page, search=f"  {word}   boosting ") == by_words
     assert _set_filters(page, search="no-card-says-this-xyzzy") == 0
     assert page.locator("#pv-empty").is_visible()
-    one = notes[0].card_id
+    one = notes[0].entry_id
     assert _set_filters(page, search=one) == 1
     assert page.locator(f'article[data-card-id="{one}"]').is_visible()
     assert _set_filters(page) == len(notes)
@@ -381,9 +381,9 @@ def test_screenshot_code_card(browser_page) -> None:
     code = [n for n in prepared.notes if 'class="highlight"' in n.fields[ANSWER]]
     assert code, "no card has a highlighted code block"
     note = min(code, key=lambda n: len(n.fields[ANSWER]))
-    article = page.locator(f'article[data-card-id="{note.card_id}"]')
+    article = page.locator(f'article[data-card-id="{note.entry_id}"]')
     assert article.locator(".pv-back .highlight pre").count() >= 1
-    light, night = _shoot(page, note.card_id, "code")
+    light, night = _shoot(page, note.entry_id, "code")
     assert light.read_bytes() != night.read_bytes()
     assert errors == []
 
@@ -395,10 +395,10 @@ def test_screenshot_diagram_card(browser_page) -> None:
     if not diagrams:
         pytest.skip("no card's Answer has an <img class=…diagram…> yet: diagram screenshots not taken")
     note = diagrams[0]
-    imgs = page.locator(f'article[data-card-id="{note.card_id}"] .pv-back img[class*="diagram"]')
+    imgs = page.locator(f'article[data-card-id="{note.entry_id}"] .pv-back img[class*="diagram"]')
     assert imgs.count() >= 1
     loaded = imgs.evaluate_all("els => els.map(i => i.complete && i.naturalWidth > 0)")
     assert all(loaded), "a diagram picture did not load from the preview folder"
-    light, night = _shoot(page, note.card_id, "diagram")
+    light, night = _shoot(page, note.entry_id, "diagram")
     assert light.read_bytes() != night.read_bytes()
     assert errors == []

@@ -31,7 +31,8 @@ from hypothesis import strategies as st
 from mldeck.entries import Entry, format_entry, parse_entry, read_entry
 from mldeck.render.markdown import Renderer, RenderError
 from mldeck.render.media import MediaStore
-from mldeck.taxonomy import ANSWER_ORIGINS, DIFFICULTIES, TOPICS
+from mldeck.sections import BODY_KEYS
+from mldeck.taxonomy import ANSWER_ORIGINS, DIFFICULTIES, KINDS, TOPICS, VERDICTS
 from tests.test_hostile import unsafe
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -83,7 +84,7 @@ question_text = LINE.map(str.strip).filter(bool)
 def cards(draw, chars_ok=lambda text: True) -> Entry:
     origin = draw(st.sampled_from(ANSWER_ORIGINS))
     text = section_text.filter(chars_ok)
-    return Entry(
+    return Entry.make(
         id=draw(st.from_regex(r"[a-z][a-z0-9]{0,7}-[a-z0-9]{1,6}", fullmatch=True)),
         source=draw(WORD),
         ref=draw(WORD),
@@ -94,9 +95,9 @@ def cards(draw, chars_ok=lambda text: True) -> Entry:
         answer="" if origin == "missing" else draw(text),
         section=draw(st.none() | WORD),
         duplicate_of=draw(st.none() | WORD),
-        context=draw(text),
-        editor_note=draw(text),
-        source_answer=draw(text),
+        verdict=draw(st.none() | st.sampled_from(VERDICTS)),
+        kind=draw(st.sampled_from(KINDS)),
+        **{key: draw(text) for key in BODY_KEYS if key != "answer"},
     )
 
 
@@ -125,7 +126,7 @@ def test_the_strategy_reaches_the_tricky_parts():
     @settings(max_examples=150, deadline=None, database=None)
     @given(cards())
     def collect(card: Entry):
-        for part in (card.answer, card.editor_note, card.context):
+        for part in card.texts.values():
             if re.search(r"^(```|~~~)", part, re.MULTILINE):
                 seen.add("fence")
             if re.search(r"^## Context$", part, re.MULTILINE):

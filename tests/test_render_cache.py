@@ -16,7 +16,7 @@ def test_fast_path_equals_markdown_on_every_question_and_context(tmp_path: Path)
     renderer = Renderer(MediaStore(tmp_path))
     used = 0
     for card in read_entries(ROOT / "cards"):
-        for text in (card.question, card.context, "Plain text & more: 5 < 6?", "A line\nsplit"):
+        for text in (card.question, card.text("context"), "Plain text & more: 5 < 6?", "A line\nsplit"):
             fast = plain_html(text)
             if fast is not None:
                 used += 1
@@ -31,7 +31,7 @@ def test_markdown_is_not_taken_for_plain(tmp_path: Path):
 
 def test_parallel_and_serial_rendering_agree(tmp_path: Path):
     cards = read_entries(ROOT / "cards")
-    texts = [t for c in cards for t in (c.answer, c.editor_note) if t]
+    texts = [t for c in cards for t in (c.answer, c.text("editor_note")) if t]
     serial = CardRenderer(tmp_path, MediaStore(ROOT), None, "v")
     serial.prefetch(texts)
     import mldeck.build.render_cards as rc

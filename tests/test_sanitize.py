@@ -1,4 +1,4 @@
-"""Entry HTML passes an allow-list: no script, no event handlers, no javascript: URLs."""
+"""Card HTML passes an allow-list: no script, no event handlers, no javascript: URLs."""
 
 from __future__ import annotations
 

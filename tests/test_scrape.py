@@ -13,7 +13,7 @@ from mldeck.scrape.sites import scrape_snapshot, scrape_text
 from mldeck.sources import load_sources
 from tests.helpers import ROOT
 
-SOURCES = load_sources(ROOT / "sources")
+SOURCES = {name: s for name, s in load_sources(ROOT / "sources").items() if not s.original}
 
 
 @pytest.fixture(scope="module")

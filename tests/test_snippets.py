@@ -1,5 +1,7 @@
 """Every ```python block in a card file runs and exits 0: code in answers is tested code.
 
+A ```python test block right after it is appended and run with it: the checks that prove the
+code works stay in the card file, and the card shows only the code to remember.
 A block whose first line is exactly `# illustrative: not run` is a fragment and is skipped.
 Each block runs in its own interpreter (this one, `sys.executable`) in a temporary directory,
 from a file named like its card, so a traceback names the card file and its line.
@@ -7,7 +9,6 @@ from a file named like its card, so a traceback names the card file and its line
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -15,10 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from mldeck import fences
+
 CARDS = Path(__file__).resolve().parent.parent / "cards"
 SKIP_MARKER = "# illustrative: not run"
 TIMEOUT_S = 20
-FENCE_RX = re.compile(r"^(`{3,}|~{3,})\s*([\w+-]*)")
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class Snippet:
     path: Path
     line: int  # 1-based line of the opening fence
     code: str
+    tests: int = 0  # how many ```python test blocks were appended
 
     @property
     def id(self) -> str:
@@ -39,28 +42,26 @@ class Snippet:
 
 
 def python_blocks(text: str, path: Path) -> list[Snippet]:
-    """The ```python fenced blocks of one Markdown text (other fences are stepped over)."""
-    blocks = []
+    """The ```python blocks of one card file, each with the ```python test blocks that follow it
+    appended (a test block checks the code shown before it and is never shown on the card).
+
+    The fences are found by mldeck.fences, the scanner the reader and the renderer use."""
     lines = text.replace("\r\n", "\n").split("\n")
-    fence = None  # the opening fence while inside a block
-    lang = ""
-    start = 0
-    body: list[str] = []
-    for n, line in enumerate(lines, start=1):
-        stripped = line.strip()
-        if fence is None:
-            m = FENCE_RX.match(stripped)
-            if m:
-                fence, lang, start, body = m.group(1), m.group(2).lower(), n, []
+    blocks: list[Snippet] = []
+    for f in fences.scan("\n".join(lines)):
+        if not f.closed:
+            raise ValueError(f"{path}:{f.start + 1}: unterminated code fence")
+        if f.lang != "python":
             continue
-        if stripped.startswith(fence[0] * len(fence)) and not stripped.lstrip(fence[0]).strip():
-            if lang == "python":
-                blocks.append(Snippet(path, start, "\n".join(body) + "\n"))
-            fence = None
-            continue
-        body.append(line)
-    if fence is not None:
-        raise ValueError(f"{path}:{start}: unterminated code fence")
+        if f.test_only and blocks:
+            last = blocks[-1]
+            # blank lines up to the test fence keep a traceback's line numbers those of the card file
+            gap = "\n" * (f.start + 1 - last.line - last.code.count("\n"))
+            blocks[-1] = Snippet(last.path, last.line, last.code + gap + f.body + "\n", last.tests + 1)
+        elif f.test_only:
+            raise ValueError(f"{path}:{f.start + 1}: a ```python test block with no ```python block before it")
+        else:
+            blocks.append(Snippet(path, f.start + 1, f.body + "\n"))
     return blocks
 
 
@@ -79,6 +80,17 @@ def test_parser_finds_python_blocks_only() -> None:
     assert blocks[0].id == "demo/007:L7"
     marked = python_blocks(f"```python\n{SKIP_MARKER}\nfoo(\n```\n", Path("cards/demo/008-y.md"))
     assert len(marked) == 1 and not marked[0].runnable
+
+
+def test_test_blocks_run_with_the_code_before_them() -> None:
+    text = "```python\ndef f():\n    return 1\n```\n\nText.\n\n```python test\nassert f() == 1\n```\n"
+    [block] = python_blocks(text, Path("cards/demo/009-z.md"))
+    assert block.tests == 1 and block.line == 1
+    # the script puts the code's first line on card line block.line + 1, so the assert, on card
+    # line 9 (after its fence on line 8), keeps its line number in a traceback
+    assert block.code.split("\n")[9 - (block.line + 1)] == "assert f() == 1"
+    with pytest.raises(ValueError, match="no ```python block before it"):
+        python_blocks("```python test\nassert True\n```\n", Path("cards/demo/010-w.md"))
 
 
 def test_code_cards_have_runnable_blocks() -> None:

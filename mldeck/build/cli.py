@@ -17,7 +17,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--source", action="append", default=[], help="only notes from this source (repeatable)")
     b.add_argument("--difficulty", action="append", default=[], choices=DIFFICULTIES, help="only this level")
     b.add_argument("--tag", action="append", default=[], help="only notes with this topic or full tag")
-    b.add_argument("-o", "--output", help="where to write the .apkg (default: dist/ml-interview-questions.apkg)")
+    b.add_argument(
+        "-o",
+        "--output",
+        help="where to write the .apkg (default: dist/ml-interview-questions.apkg, or a name that says the filters)",
+    )
     b.add_argument("--quiet", action="store_true", help="no progress display")
     b.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     b.set_defaults(func=run_build)
@@ -36,9 +40,6 @@ def run_build(args: argparse.Namespace) -> int:
     try:
         result = build_deck(args.root, opts)
     except DeckError as exc:
-        if not exc.problems:
-            print("error: no notes match the filters; nothing written", file=sys.stderr)
-            return 1
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         print(f"error: {len(exc.problems)} problem(s); no deck written", file=sys.stderr)

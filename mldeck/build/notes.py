@@ -1,10 +1,12 @@
-"""Cards -> note specs: fields, tags, deck, GUID and mod. Pure: no I/O, no genanki.
+"""Entries -> note specs: fields, tags, deck, GUID and mod. Pure: no I/O.
 
-Cards with `duplicate_of` are folded into their target's note: the target's answer leads, the
-other sources' questions, answers and editor's notes follow (labelled; a text that is a
-near-identical copy of one already shown is named instead of repeated), and every source appears
-in the attribution, the tags and the "why interviewers ask it" context.
-Cards with no answer yet are skipped (the caller warns).
+The back of a note reads in this order (docs/card-format.md): the key point, the answer that
+is right (the article's where it holds, else the deck's), the editor's note, then one line per
+other article that asks the same question (entries folded in with `duplicate_of`) with only
+what it adds, and, closed behind <details>, the article's own answer when the deck's replaces
+it, the folded articles' answers and "why interviewers ask it". References and the
+attribution come last. A folded text that is a near copy of one already on the back is named,
+not repeated. Entries with no answer yet are skipped (the caller warns).
 """
 
 from __future__ import annotations
@@ -16,11 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..entries import Entry
-from ..errors import Problem
 from ..notetype.model import FIELDS, GUID_NAMESPACE, TAG_ROOT, deck_name
 from ..sources import Source
 
-ORIGIN_LABEL = {"source": "{publisher}’s answer", "deck": "Answer written for this deck"}
+DECK_ANSWER = "Answer written for this deck"
 
 
 @dataclass(frozen=True)
@@ -35,134 +36,158 @@ class Filters:
         if self.difficulties and note.difficulty not in self.difficulties:
             return False
         if self.tags:
-            topics = {t.rsplit("::", 1)[-1] for t in note.tags if "::topic::" in t}
-            return bool(self.tags & (set(note.tags) | topics))
+            leaves = {t.rsplit("::", 1)[-1] for t in note.tags}
+            return bool(self.tags & (set(note.tags) | leaves))
         return True
+
+    @property
+    def active(self) -> bool:
+        return bool(self.sources or self.difficulties or self.tags)
+
+    def describe(self) -> str:
+        parts = [f"{k} {', '.join(sorted(v))}" for k, v in self._parts() if v]
+        return "; ".join(parts) or "none"
+
+    def slug(self) -> str:
+        """A file-name part naming the filter: "source-upwork-difficulty-basic", "" when none."""
+        words = [w for k, v in self._parts() if v for w in (k, *sorted(v))]
+        return re.sub(r"[^a-z0-9]+", "-", "-".join(words).lower()).strip("-")[:80]
+
+    def _parts(self) -> tuple[tuple[str, frozenset[str]], ...]:
+        return (("source", self.sources), ("difficulty", self.difficulties), ("tag", self.tags))
 
 
 @dataclass(frozen=True)
 class NoteSpec:
     guid: str
-    card_id: str
+    entry_id: str  # the primary entry's id
     fields: tuple[str, ...]
     tags: tuple[str, ...]
     deck: str
     difficulty: str
     sources: tuple[str, ...]
     mod: int
+    media: tuple[str, ...] = ()  # the packaged media files its fields show
+
+    def field(self, name: str) -> str:
+        return self.fields[FIELDS.index(name)]
 
 
-# (markdown, card, section key) -> HTML; raises DeckError with the card's file and line
+# (markdown, entry, section key) -> HTML; raises DeckError with the entry's file and line
 Render = Callable[[str, Entry, str], str]
 
 
-def guid_for(card_id: str) -> str:
+def guid_for(entry_id: str) -> str:
     import genanki
 
-    return genanki.guid_for(GUID_NAMESPACE, card_id)
+    return genanki.guid_for(GUID_NAMESPACE, entry_id)
 
 
-def ref_label(card: Entry) -> str:
-    if card.section in ("general", "technical"):
-        return f"{card.section} question {card.ref}"
-    return f"question {card.ref}"
+def answer_label(entry: Entry, source: Source) -> str:
+    """Whose answer the visible answer is."""
+    if entry.answer_origin != "source":
+        return DECK_ANSWER
+    return f"{source.publisher}’s answer" + (" (incomplete)" if entry.verdict == "incomplete" else "")
 
 
-def attribution_html(card: Entry, source: Source) -> str:
+def article_answer_summary(entry: Entry, source: Source, own: bool = False) -> str:
+    """The <summary> of an article's answer shown closed: whose, and what the deck thinks of it."""
+    what = f"{source.publisher}’s {'own ' if own else ''}answer"
+    verdict = f" ({entry.verdict})" if entry.verdict and entry.verdict != "correct" else ""
+    return f"<summary>{html.escape(what)}{html.escape(verdict)}</summary>"
+
+
+def attribution_html(entry: Entry, source: Source, render: Render) -> str:
+    """Where an entry comes from and whose answer it is, plus the article's own wording when the
+    front rewords it."""
+    if source.original:
+        return f"Question and answer written for this deck ({html.escape(entry.id)})"
     title = html.escape(source.title)
     link = f'<a href="{html.escape(source.url)}">{title}</a>' if source.url else f"“{title}”"
-    origin = "answer from the article" if card.answer_origin == "source" else "answer written for this deck"
-    return f"{html.escape(source.publisher)}, {link}, {ref_label(card)} · {origin}"
+    origin = "answer from the article" if entry.answer_origin == "source" else "answer written for this deck"
+    line = (
+        f"{html.escape(source.publisher)}, {link}, {html.escape(source.ref_label(entry.ref, entry.section))} · {origin}"
+    )
+    if asked := entry.text("source_question"):
+        line += f"<br>Asked in the article as: “{_unwrap(render(asked, entry, 'source_question'))}”"
+    return line
 
 
-def tags_for(cards: list[Entry]) -> tuple[str, ...]:
-    lead = cards[0]
-    tags = {f"{TAG_ROOT}::difficulty::{lead.difficulty}", f"{TAG_ROOT}::origin::{lead.answer_origin}"}
-    for c in cards:
+def tags_for(group: list[Entry]) -> tuple[str, ...]:
+    lead = group[0]
+    tags = {
+        f"{TAG_ROOT}::difficulty::{lead.difficulty}",
+        f"{TAG_ROOT}::origin::{lead.answer_origin}",
+        f"{TAG_ROOT}::kind::{lead.kind}",
+    }
+    for c in group:
         tags.add(f"{TAG_ROOT}::source::{c.source}")
         tags.update(f"{TAG_ROOT}::topic::{t}" for t in c.topics)
     return tuple(sorted(tags))
 
 
-def unknown_sources(cards: list[Entry], sources: dict[str, Source]) -> list[Problem]:
-    """Problems for cards whose `source` has no sources/<name>/ folder."""
-    known = ", ".join(sources) or "none"
-    return [
-        Problem(c.path or c.id, c.line_of("source"), f"unknown source {c.source!r} (known: {known})")
-        for c in cards
-        if c.source not in sources
-    ]
-
-
-def group_duplicates(cards: list[Entry]) -> tuple[dict[str, list[Entry]], list[Problem]]:
-    """Target id -> [target, folded…]; problems for dangling or chained duplicate_of."""
-    by_id = {c.id: c for c in cards}
-    groups: dict[str, list[Entry]] = {c.id: [c] for c in cards if not c.duplicate_of}
-    problems = []
-    for c in cards:
-        if not c.duplicate_of:
-            continue
-        target = by_id.get(c.duplicate_of)
-        if target is None:
-            problems.append(
-                Problem(
-                    c.path or c.id, c.line_of("duplicate_of"), f"duplicate_of {c.duplicate_of!r}: no card has that id"
-                )
-            )
-        elif target.duplicate_of:
-            problems.append(
-                Problem(
-                    c.path or c.id,
-                    c.line_of("duplicate_of"),
-                    f"duplicate_of {c.duplicate_of!r} is itself folded into {target.duplicate_of!r}: "
-                    "point at the primary card",
-                )
-            )
-        else:
-            groups[target.id].append(c)
-    return groups, problems
+def meta_text(group: list[Entry], sources: dict[str, Source]) -> str:
+    lead = group[0]
+    parts = [lead.difficulty.capitalize(), *sorted({sources[c.source].publisher for c in group})]
+    if lead.kind != "technical":
+        parts.append(lead.kind.capitalize())
+    return " · ".join(parts)
 
 
 def build_note(group: list[Entry], sources: dict[str, Source], render: Render, split: str, mod: int) -> NoteSpec:
-    """One note for a group: the primary card (group[0]) leads, folded cards follow in OtherSources."""
+    """One note for a group: the primary entry (group[0]) leads, folded entries follow."""
     lead = group[0]
     src = sources[lead.source]
-    shown = [t for t in (lead.answer, lead.editor_note, lead.source_answer) if t]
+    shown = [t for key in ("key_point", "answer", "editor_note", "source_answer") if (t := lead.text(key))]
     others = []
     for c in group[1:]:
         block, texts = other_source_html(c, lead, sources[c.source], render, shown)
         others.append(block)
         shown += texts
-    attribution = "<br>".join(attribution_html(c, sources[c.source]) for c in group)
-    meta = " · ".join([lead.difficulty.capitalize(), *sorted({sources[c.source].publisher for c in group})])
+
+    def part(key: str) -> str:
+        return render(lead.text(key), lead, key) if lead.text(key) else ""
+
+    source_answer = part("source_answer")
     values = {
         "Question": _unwrap(render(lead.question, lead, "question")),
-        "Answer": render(lead.answer, lead, "answer"),
-        "AnswerLabel": html.escape(ORIGIN_LABEL[lead.answer_origin].format(publisher=src.publisher)),
-        "EditorNote": render(lead.editor_note, lead, "editor_note") if lead.editor_note else "",
-        "SourceAnswer": render(lead.source_answer, lead, "source_answer") if lead.source_answer else "",
+        "KeyPoint": part("key_point"),
+        "Answer": part("answer"),
+        "AnswerLabel": html.escape(answer_label(lead, src)),
+        "EditorNote": part("editor_note"),
+        "SourceAnswer": article_answer_summary(lead, src, own=True) + source_answer if source_answer else "",
         "OtherSources": "".join(others),
         "Context": context_html(group, sources, render),
-        "Attribution": attribution,
-        "Meta": html.escape(meta),
+        "References": "".join(render(c.text("references"), c, "references") for c in group if c.text("references")),
+        "Attribution": "<br>".join(attribution_html(c, sources[c.source], render) for c in group),
+        "Meta": html.escape(meta_text(group, sources)),
         "CardId": html.escape(", ".join(c.id for c in group)),
     }
+    fields = tuple(values[f] for f in FIELDS)
     return NoteSpec(
         guid=guid_for(lead.id),
-        card_id=lead.id,
-        fields=tuple(values[f] for f in FIELDS),
+        entry_id=lead.id,
+        fields=fields,
         tags=tags_for(group),
-        deck=deck_name(split, lead.difficulty, lead.source),
+        deck=deck_name(split, lead.difficulty, src.deck_name),
         difficulty=lead.difficulty,
         sources=tuple(sorted({c.source for c in group})),
         mod=mod,
+        media=media_in(fields),
     )
 
 
-# A folded card's text "adds nothing" when its words match a text already on the back this
+PACKAGED_SRC = re.compile(r'\ssrc="(mldeck-[0-9a-f]{20}\.\w+)"')
+
+
+def media_in(fields: tuple[str, ...]) -> tuple[str, ...]:
+    """The packaged media files the fields show (images and diagrams), sorted."""
+    return tuple(sorted({m for f in fields for m in PACKAGED_SRC.findall(f)}))
+
+
+# A folded entry's text "adds nothing" when its words match a text already on the back this
 # closely (difflib ratio over lower-case words, punctuation ignored): a copy with a few words changed.
 NEAR_IDENTICAL = 0.9
-FOLDED_SECTIONS = (("editor_note", "Editor’s note"), ("source_answer", "The article’s own answer"))
 
 
 def _words(markdown: str) -> list[str]:
@@ -176,55 +201,69 @@ def adds_nothing(text: str, shown: list[str]) -> bool:
 
 
 def other_source_html(
-    card: Entry, lead: Entry, source: Source, render: Render, shown: list[str]
+    entry: Entry, lead: Entry, source: Source, render: Render, shown: list[str]
 ) -> tuple[str, list[str]]:
-    """A folded card's block in OtherSources, and the texts it shows.
+    """A folded entry's block in OtherSources, and the texts it shows.
 
-    Its question is quoted (or said to be word for word the lead's), then its answer, editor's
-    note and the article's own answer, each labelled; a text that adds nothing is named, not repeated.
+    One line with its wording of the question; its editor's note (what it adds), styled as an
+    editor's note; its answer and the article's own answer closed. A text that is a near copy
+    of one already on the back is named instead of repeated.
     """
-    asked = f"Also asked by {html.escape(source.publisher)} ({ref_label(card)})"
-    if _words(card.question) == _words(lead.question):
-        head = f"<h4>{asked}, word for word</h4>"
+    asked = f"Also asked by {html.escape(source.publisher)} ({html.escape(source.ref_label(entry.ref, entry.section))})"
+    if _words(entry.question) == _words(lead.question):
+        line = f"{asked}, word for word"
     else:
-        head = f"<h4>{asked}: “{_unwrap(render(card.question, card, 'question'))}”</h4>"
-    parts, texts, same = [head], [], []
-    if card.answer_origin == "missing":
-        parts.append("<p>That article gives no answer.</p>")
-    sections = [("answer", ORIGIN_LABEL.get(card.answer_origin, "").format(publisher=source.publisher))]
-    for key, label in sections + list(FOLDED_SECTIONS):
-        text = getattr(card, key)
+        line = f"{asked}: “{_unwrap(render(entry.question, entry, 'question'))}”"
+    if entry.answer_origin == "missing":
+        line += "; that article gives no answer"
+    parts, texts, same = [f'<p class="mld-also">{line}</p>'], [], []
+    blocks = {
+        "editor_note": lambda body: (
+            f'<div class="mld-editor-note"><div class="mld-label">Editor’s note</div>{body}</div>'
+        ),
+        "answer": lambda body: f"<details>{_answer_summary(entry, source)}{body}</details>",
+        "source_answer": lambda body: f"<details>{article_answer_summary(entry, source, own=True)}{body}</details>",
+    }
+    labels = {"editor_note": "its editor’s note", "answer": "its answer", "source_answer": "the article’s own answer"}
+    for key, wrap in blocks.items():
+        text = entry.text(key)
         if not text:
             continue
         if adds_nothing(text, shown + texts):
-            same.append(label)
+            same.append(labels[key])
             continue
-        parts.append(f'<div class="mld-label">{html.escape(label)}</div>{render(text, card, key)}')
+        parts.append(wrap(render(text, entry, key)))
         texts.append(text)
     if same:
-        what = ", ".join(html.escape(label) for label in same)
-        parts.append(f"<p>Not repeated, being almost word for word what is shown above: {what}.</p>")
+        parts.append(
+            f'<p class="mld-same">Not repeated, being almost word for word what is above: {", ".join(same)}.</p>'
+        )
     return f'<div class="mld-other-source">{"".join(parts)}</div>', texts
 
 
-def context_html(group: list[Entry], sources: dict[str, Source], render: Render) -> str:
-    """The "why interviewers ask it" text of every card in the group that has one (only Upwork gives it).
+def _answer_summary(entry: Entry, source: Source) -> str:
+    if entry.answer_origin == "source":
+        return article_answer_summary(entry, source)
+    return f"<summary>{DECK_ANSWER} to {html.escape(source.publisher)}’s wording</summary>"
 
-    Context from a folded card is attributed, since the note's answer may come from another article.
-    """
+
+def context_html(group: list[Entry], sources: dict[str, Source], render: Render) -> str:
+    """The "why interviewers ask it" text of every entry in the group that has one (only Upwork
+    gives it); a folded entry's is attributed, since the note's answer may come from another article."""
     blocks = []
     for c in group:
-        if not c.context:
+        if not c.text("context"):
             continue
-        body = render(c.context, c, "context")
+        body = render(c.text("context"), c, "context")
         if c is not group[0]:
-            body += f"<p>— {html.escape(sources[c.source].publisher)}, {ref_label(c)}</p>"
+            src = sources[c.source]
+            body += f"<p>— {html.escape(src.publisher)}, {html.escape(src.ref_label(c.ref, c.section))}</p>"
         blocks.append(body)
     return "".join(blocks)
 
 
 def _unwrap(fragment: str) -> str:
-    """A one-paragraph question without its <p> wrapper."""
+    """A one-paragraph text without its <p> wrapper."""
     f = fragment.strip()
     if f.startswith("<p>") and f.endswith("</p>") and f.count("<p>") == 1:
         return f[3:-4]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -17,6 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 
+from ..diagram_kinds import DIAGRAMS
 from ..entries import Entry
 from ..errors import DeckError, Problem
 from ..render.markdown import DiagramRenderer, Renderer, RenderError
@@ -37,7 +39,7 @@ def plain_html(text: str) -> str | None:
     return f"<p>{html.escape(t, quote=False)}</p>"
 
 
-RENDER_LIBRARIES = ("markdown", "pymdown-extensions", "pygments", "nh3", "mermaid-render", "vl-convert-python")
+RENDER_LIBRARIES = ("markdown", "pymdown-extensions", "pygments", "nh3", *(k.library for k in DIAGRAMS.values()))
 
 
 def render_version() -> str:
@@ -90,6 +92,12 @@ def _render_one(renderer: Renderer, text: str) -> Rendered:
     return out
 
 
+def no_diagrams(_media: MediaStore) -> None:
+    """A diagram factory for renderers that draw none (a module-level function: workers are
+    spawned, so what they are given must pickle)."""
+    return None
+
+
 _WORKER: Renderer | None = None
 
 
@@ -113,7 +121,7 @@ class CardRenderer:
         media: MediaStore,
         cache_path: Path | None,
         version: str,
-        diagram_factory: Callable[[MediaStore], DiagramRenderer | None] = lambda _m: None,
+        diagram_factory: Callable[[MediaStore], DiagramRenderer | None] = no_diagrams,
         quiet: bool = True,
     ):
         self.root = root
@@ -180,8 +188,13 @@ class CardRenderer:
         """Results in the order of `misses`: worker processes when there are many, else here."""
         workers = min(os.cpu_count() or 1, 4)
         if len(misses) >= PARALLEL_FROM and workers > 1:
+            # "spawn", not fork: the diagram engines (QuickJS, Deno) run threads, and a forked child
+            # of a process with threads can deadlock on a lock one of them held.
             with ProcessPoolExecutor(
-                workers, initializer=_worker_init, initargs=(self.root, self.diagram_factory)
+                workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_worker_init,
+                initargs=(self.root, self.diagram_factory),
             ) as ex:
                 yield from ex.map(_worker_render, misses, chunksize=max(1, len(misses) // (workers * 8)))
         else:
@@ -193,9 +206,8 @@ class CardRenderer:
             self.prefetch([text])
         result = self.results[text]
         if result.problems:
-            base = card.line_of("question") if section == "question" else card.line_of(f"{section}:body")
             for offset, message in result.problems:
-                self.problems.append(Problem(card.path or card.id, base + offset, message))
+                self.problems.append(Problem(card.path or card.id, card.body_line(section, offset), message))
         return result.html
 
     def raise_problems(self) -> None:

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from ..entries import TEXT_FIELDS, Entry, entry_files, read_entries
-from ..errors import DeckError
+from ..entries import Entry, entry_files, read_entries
+from ..errors import DeckError, Problem
 from ..fsio import write_atomic
-from ..notetype.model import DECK_IDS, ROOT_DECK, make_model, template_paths
+from ..notetype.model import ROOT_DECK, deck_ids, make_model, template_paths
 from ..render.media import MediaStore
+from ..sections import KEYS
 from ..sources import Source, load_sources
+from ..taxonomy import DIFFICULTIES
+from ..validate import validate
 from .gitmeta import FileTimes
-from .notes import Filters, NoteSpec, build_note, group_duplicates, unknown_sources
+from .notes import Filters, NoteSpec, build_note
 from .render_cards import card_renderer
 
 DECK_FILE = "ml-interview-questions.apkg"
@@ -61,16 +65,51 @@ def _inputs_key(root: Path, opts: BuildOptions, times: FileTimes, code_times: Fi
 
 
 def deck_description(sources: dict[str, Source]) -> str:
+    """The root deck's description in Anki: the version, and where the questions come from."""
+    esc = html.escape
+    articles = [s for s in sources.values() if not s.original]
     items = []
-    for s in sources.values():
-        title = f'<a href="{s.url}">{s.title}</a>' if s.url else f"“{s.title}”"
-        items.append(f"<li>{s.publisher}: {title} ({s.author})</li>")
+    for s in articles:
+        title = f'<a href="{esc(s.url)}">{esc(s.title)}</a>' if s.url else f"“{esc(s.title)}”"
+        items.append(f"<li>{esc(s.publisher)}: {title} ({esc(s.author)})</li>")
+    own = " and questions written for this deck" if any(s.original for s in sources.values()) else ""
+    count = f"{len(articles)} article{'s' if len(articles) != 1 else ''}"
     return (
-        f"<p>Machine-learning interview questions, deck version {__version__}.</p>"
-        f"<p>Built from three articles:</p><ul>{''.join(items)}</ul>"
+        f"<p>Machine-learning interview questions, deck version {esc(__version__)}.</p>"
+        f"<p>Built from {count}{own}:</p><ul>{''.join(items)}</ul>"
         "<p>Questions and the articles' answers are quoted with attribution to their publishers; "
         "each card's back says where it came from and whether the answer was written for this deck.</p>"
     )
+
+
+class NoNotesMatch(DeckError):
+    """The filters leave no note: nothing to write."""
+
+    def __init__(self, filters: Filters):
+        super().__init__(Problem("", 0, f"no notes match the filters ({filters.describe()}); nothing written"))
+
+
+def check_filters(filters: Filters, sources: dict[str, Source], notes: list[NoteSpec]) -> None:
+    """An unknown filter value is a typo: say which values exist instead of building nothing."""
+    problems = []
+    if unknown := sorted(filters.sources - set(sources)):
+        problems.append(f"unknown source {', '.join(unknown)} (known: {', '.join(sorted(sources))})")
+    if unknown := sorted(filters.difficulties - set(DIFFICULTIES)):
+        problems.append(f"unknown difficulty {', '.join(unknown)} (known: {', '.join(DIFFICULTIES)})")
+    tags = {t for n in notes for t in n.tags}
+    known = tags | {t.rsplit("::", 1)[-1] for t in tags}
+    if unknown := sorted(filters.tags - known):
+        leaves = sorted({t.rsplit("::", 1)[-1] for t in tags if "::topic::" in t or "::kind::" in t})
+        problems.append(f"unknown tag {', '.join(unknown)} (topics and kinds: {', '.join(leaves)})")
+    if problems:
+        raise DeckError([Problem("", 0, p) for p in problems])
+
+
+def default_output(root: Path, filters: Filters) -> Path:
+    """dist/ml-interview-questions.apkg, or a name that says the filter, so a filtered build
+    never overwrites the whole deck."""
+    suffix = filters.slug()
+    return root / "dist" / (DECK_FILE if not suffix else DECK_FILE.replace(".apkg", f"-{suffix}.apkg"))
 
 
 @dataclass
@@ -99,13 +138,12 @@ def prepare_notes(
     code_times = code_times or _code_times(root, times)
     sources = load_sources(root / "sources")
     cards = read_entries(root / "cards")
-    problems = unknown_sources(cards, sources)
-    groups, fold_problems = group_duplicates(cards)
-    if problems or fold_problems:
-        raise DeckError(problems + fold_problems)
+    groups, problems = validate(cards, sources)
+    if problems:
+        raise DeckError(problems)
     media = MediaStore(root)
     render = card_renderer(root, media, opts.diagrams, opts.quiet)
-    render.prefetch([t for c in cards for key in TEXT_FIELDS if (t := getattr(c, key))])
+    render.prefetch([t for c in cards for key in KEYS if (t := c.text(key))])
     code_time = max(code_times.latest_under(f) for f in CODE_FOLDERS)
     notes: list[NoteSpec] = []
     skipped: list[Entry] = []
@@ -118,12 +156,15 @@ def prepare_notes(
         notes.append(build_note(group, sources, render, opts.split, mod))
     render.close()
     render.raise_problems()
+    check_filters(opts.filters, sources, notes)
     notes = [n for n in notes if opts.filters.keep(n)]
-    return Prepared(notes, skipped, dict(media.files), sources, cards, render.misses, render.hits)
+    used = {name for n in notes for name in n.media}
+    return Prepared(notes, skipped, {k: v for k, v in media.files.items() if k in used}, sources, cards,
+                    render.misses, render.hits)  # fmt: skip
 
 
 def build_deck(root: Path, opts: BuildOptions) -> BuildResult:
-    out = opts.out or root / "dist" / DECK_FILE
+    out = opts.out or default_output(root, opts.filters)
     result = BuildResult(out)
     times = FileTimes(root)
     code_times = _code_times(root, times)
@@ -137,12 +178,14 @@ def build_deck(root: Path, opts: BuildOptions) -> BuildResult:
 
     prepared = prepare_notes(root, opts, code_times, times)
     if not prepared.notes:
-        raise DeckError([])  # the CLI says "no notes match"
+        raise NoNotesMatch(opts.filters)
     model_mod = code_times.latest(template_paths())
     descriptions = {ROOT_DECK: deck_description(prepared.sources)}
     from .apkg import write_apkg
 
-    write_apkg(out, make_model(), DECK_IDS, descriptions, prepared.notes, prepared.media, model_mod)
+    write_apkg(
+        out, make_model(), deck_ids(prepared.sources.values()), descriptions, prepared.notes, prepared.media, model_mod
+    )
     digest = hashlib.sha256(out.read_bytes()).hexdigest()
     write_atomic(stamp, json.dumps({"key": key, "sha256": digest}))
     result.notes, result.media, result.skipped = prepared.notes, prepared.media, prepared.skipped

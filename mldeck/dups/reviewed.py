@@ -25,6 +25,8 @@ KEPT_SEPARATE: tuple[tuple[str, str, str], ...] = (
     ("epam-020", "upwork-015", "how a CNN works / RNNs against CNNs"),
     ("alldus-t07", "epam-041", "object detection / focal loss"),
     ("epam-004", "upwork-036", "the kinds of ensemble / how ensembles work and why they help"),
+    ("alldus-t25", "deck-049", "gradient boosting against random forests / why only boosting overfits with more trees"),
+    ("alldus-t16", "deck-043", "what semi-supervised learning is / it against self-supervised and active learning"),
 )
 
 

@@ -69,7 +69,11 @@ def cosine(u: Vector, v: Vector) -> float:
 
 
 def answer_text(card: Entry) -> str:
-    return "\n".join(part for part in (card.answer, card.editor_note, card.source_answer) if part)
+    """What a card says in answer: the visible answer, the key point, the editor's note and the
+    article's own answer (sections the scraper does not write are the deck's; context is why
+    interviewers ask, not an answer)."""
+    keys = ("answer", "key_point", "editor_note", "source_answer")
+    return "\n".join(part for key in keys if (part := card.text(key)))
 
 
 def vectors(texts: list[str], sublinear: bool, facet_weight: float = 1.0) -> list[Vector]:

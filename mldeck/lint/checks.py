@@ -1,8 +1,7 @@
-"""Content checks on parsed cards: pure functions from cards to problems (docs/lint.md).
+"""Warnings on parsed entries: pure functions from entries to problems (docs/lint.md).
 
-The card reader already rejects what cannot be built (front matter, ids, sections, fences);
-these checks find what builds but reads badly, and the one content error: a card that would
-be in the deck with nothing to show on its back.
+The reader (mldeck/entries.py) rejects what cannot be parsed and mldeck/validate.py holds the
+content errors the build enforces too; these checks find what builds but reads badly.
 """
 
 from __future__ import annotations
@@ -12,14 +11,10 @@ from pathlib import Path
 
 from ..entries import Entry
 from ..errors import Problem
+from ..prose import AUTOLINK, INLINE_MATH, WORD, prose_lines
 from ..render.media import SCHEME
 from ..render.sanitize import TAGS, URL_SCHEMES
-from .prose import AUTOLINK, INLINE_MATH, WORD, prose_lines, word_count
-
-# Words of prose (code, math, URLs and markup not counted) above which a section gets a warning.
-BUDGETS = {"answer": 250, "editor_note": 180, "source_answer": 250, "context": 120}
-SECTION_NAMES = {"answer": "answer", "editor_note": "editor's note", "source_answer": "source answer",
-                 "context": "context"}  # fmt: skip
+from ..sections import KEYS
 
 # A question is either asked ("…?") or set as a task that starts with one of these verbs.
 IMPERATIVES = frozenset(
@@ -32,54 +27,8 @@ OPEN_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
 RISKY_ATTRIBUTE = re.compile(r"\son\w+\s*=|(?:javascript|vbscript|data)\s*:|\sstyle\s*=", re.IGNORECASE)
 
 
-def _at(card: Entry, key: str, offset: int = 0) -> int:
-    """The file line of `offset` lines into section `key`."""
-    if key == "question":
-        return card.line_of("question")
-    return card.line_of(f"{key}:body") + offset
-
-
 def _problem(card: Entry, line: int, message: str, level: str = "warning") -> Problem:
     return Problem(card.path or card.id, line, message, level)
-
-
-def in_deck(card: Entry) -> bool:
-    """True for a card whose own note the build writes: it has an answer and is not folded."""
-    return card.answer_origin != "missing" and not card.duplicate_of
-
-
-def check_answer_present(card: Entry) -> list[Problem]:
-    if not in_deck(card) or card.answer.strip():
-        return []
-    return [
-        _problem(
-            card,
-            card.line_of("question"),
-            f"answer_origin is {card.answer_origin!r} but the card has no answer: "
-            "write one under the question, or set answer_origin: missing",
-            "error",
-        )
-    ]
-
-
-def check_budgets(card: Entry) -> list[Problem]:
-    problems = []
-    for key, budget in BUDGETS.items():
-        text = getattr(card, key)
-        if not text:
-            continue
-        words = word_count(text)
-        if words > budget:
-            name = SECTION_NAMES[key]
-            problems.append(
-                _problem(
-                    card,
-                    card.line_of(key),
-                    f"{name} is {words} words of prose, over the budget of {budget}: "
-                    "a flashcard's back should be read in a minute; cut it or move detail elsewhere",
-                )
-            )
-    return problems
 
 
 def is_question(text: str) -> bool:
@@ -117,8 +66,7 @@ def check_id(card: Entry) -> list[Problem]:
 
 
 def _sections(card: Entry) -> list[tuple[str, str]]:
-    keys = ("answer", "editor_note", "source_answer", "context")
-    return [("question", card.question)] + [(k, getattr(card, k)) for k in keys if getattr(card, k)]
+    return [(k, text) for k in KEYS if (text := card.text(k))]
 
 
 def _link_problem(card: Entry, line: int, target: str, media_dir: Path) -> Problem | None:
@@ -144,7 +92,7 @@ def check_links(card: Entry, media_dir: Path) -> list[Problem]:
         for offset, line in prose_lines(text):
             for m in LINK_TARGET.finditer(line):
                 if not m.group(0).startswith("!"):
-                    found = _link_problem(card, _at(card, key, offset), m.group(1), media_dir)
+                    found = _link_problem(card, card.body_line(key, offset), m.group(1), media_dir)
                     problems += [found] if found else []
     return problems
 
@@ -160,7 +108,7 @@ def check_raw_html(card: Entry) -> list[Problem]:
                     problems.append(
                         _problem(
                             card,
-                            _at(card, key, offset),
+                            card.body_line(key, offset),
                             f"raw HTML {tag.group(0)[:40]!r} is removed or stripped by the sanitiser when the deck "
                             "is built; write Markdown (images: ![alt](media/…))",
                         )
@@ -170,14 +118,7 @@ def check_raw_html(card: Entry) -> list[Problem]:
 
 def check_card(card: Entry, media_dir: Path) -> list[Problem]:
     """Every single-card check."""
-    return (
-        check_answer_present(card)
-        + check_budgets(card)
-        + check_question(card)
-        + check_id(card)
-        + check_links(card, media_dir)
-        + check_raw_html(card)
-    )
+    return check_question(card) + check_id(card) + check_links(card, media_dir) + check_raw_html(card)
 
 
 def check_folds(cards: list[Entry]) -> list[Problem]:

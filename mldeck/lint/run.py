@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..build.notes import group_duplicates, unknown_sources
 from ..build.render_cards import card_renderer
-from ..entries import MAX_BYTES, TEXT_FIELDS, Entry, scan_entries
+from ..entries import MAX_BYTES, Entry, scan_entries
 from ..errors import DeckError, Problem
 from ..render.media import MediaStore
+from ..sections import KEYS
 from ..sources import load_sources
+from ..validate import entry_problems, group_duplicates, unknown_sources
 from .checks import check_card, check_folds
 
 
@@ -25,7 +26,7 @@ def render_problems(root: Path, cards: list[Entry]) -> list[Problem]:
     Renders through the build's cache (build/cache/), so a lint after a build renders nothing.
     """
     render = card_renderer(root, MediaStore(root))
-    texts = [(c, key, text) for c in cards for key in TEXT_FIELDS if (text := getattr(c, key))]
+    texts = [(c, key, text) for c in cards for key in KEYS if (text := c.text(key))]
     try:
         render.prefetch([t for _, _, t in texts])
         for card, key, text in texts:
@@ -67,9 +68,13 @@ def lint_project(root: Path) -> list[Problem]:
     """Every problem in the project's cards, sorted by file and line; errors and warnings."""
     cards, problems = scan_entries(root / "cards")
     try:
-        problems += unknown_sources(cards, load_sources(root / "sources"))
+        sources = load_sources(root / "sources")
+        problems += unknown_sources(cards, sources)
     except DeckError as exc:
         problems += exc.problems
+        sources = {}
+    for card in cards:
+        problems += entry_problems(card, sources.get(card.source))
     problems += dangling_folds(cards, ids_of_unreadable(cards, problems)) + check_folds(cards)
     problems += render_problems(root, cards)
     for card in cards:

@@ -1,8 +1,12 @@
 """The note model and the deck names/IDs.
 
-IDs are fixed constants and field/template NAMES are append-only after the first release:
-Anki fingerprints a note type by them, and a rename turns every re-imported note into a
-"conflicting" one instead of an update. tests/test_model.py pins them.
+IDs are fixed constants. The field and template NAMES are FROZEN at the first release (v1.0.0):
+Anki fingerprints a note type by them, and any change, a rename, a removal or even an appended
+field, makes every re-imported note "conflicting" instead of updated (Anki 26.9, default import
+options), and "Merge note types" stamps the user's notes with the import time so nothing
+updates either. New kinds of content go into the fields below as HTML sections; template text
+and CSS may change freely (they update in place). tests/test_model.py pins the names.
+Each source's subdeck name and id live in its sources/<name>/source.yaml.
 """
 
 from __future__ import annotations
@@ -16,16 +20,18 @@ TAG_ROOT = "ml-interview"
 ROOT_DECK = "ML Interview Questions"
 
 FIELDS = (
-    "Question",
-    "Answer",
-    "AnswerLabel",
-    "EditorNote",
-    "SourceAnswer",
-    "OtherSources",
-    "Context",
-    "Attribution",
-    "Meta",
-    "CardId",
+    "Question",  # the front: the deck's wording when the article's gives the answer away
+    "KeyPoint",  # the answer in one or two sentences: first on the back, what a learner grades against
+    "Answer",  # the answer that is right: the article's where it holds, else the deck's
+    "AnswerLabel",  # whose answer it is
+    "EditorNote",  # the correction or completion
+    "SourceAnswer",  # the article's own answer when the deck's replaces it: <summary> + text, shown closed
+    "OtherSources",  # folded notes: each other article's wording, what it adds, its answer (closed)
+    "Context",  # why interviewers ask it (closed)
+    "References",  # primary references, shown small
+    "Attribution",  # where it came from: publisher, title, link, question number, whose answer
+    "Meta",  # difficulty, publishers, kind
+    "CardId",  # the card file ids: search "CardId:epam-006"
 )
 TEMPLATE_NAME = "Question → Answer"
 TEMPLATE_FILES = ("front.html", "back.html", "card.css", "highlight.css")
@@ -36,12 +42,8 @@ DECK_IDS = {
     f"{ROOT_DECK}::1 Basic": 2_059_400_111,
     f"{ROOT_DECK}::2 Intermediate": 2_059_400_112,
     f"{ROOT_DECK}::3 Advanced": 2_059_400_113,
-    f"{ROOT_DECK}::Upwork": 2_059_400_121,
-    f"{ROOT_DECK}::Alldus": 2_059_400_122,
-    f"{ROOT_DECK}::EPAM Anywhere": 2_059_400_123,
 }
 DIFFICULTY_DECKS = {"basic": "1 Basic", "intermediate": "2 Intermediate", "advanced": "3 Advanced"}
-SOURCE_DECKS = {"upwork": "Upwork", "alldus": "Alldus", "epam": "EPAM Anywhere"}
 
 
 def template_text(name: str) -> str:
@@ -70,9 +72,15 @@ def make_model():
     )
 
 
-def deck_name(split: str, difficulty: str, source: str) -> str:
+def deck_name(split: str, difficulty: str, source_deck: str) -> str:
+    """The deck a note goes to: by difficulty (default), by source (its subdeck name), or the root."""
     if split == "difficulty":
         return f"{ROOT_DECK}::{DIFFICULTY_DECKS[difficulty]}"
     if split == "source":
-        return f"{ROOT_DECK}::{SOURCE_DECKS[source]}"
+        return f"{ROOT_DECK}::{source_deck}"
     return ROOT_DECK
+
+
+def deck_ids(sources) -> dict[str, int]:  # noqa: ANN001 - mldeck.sources.Source values
+    """Every deck this project can emit, with its fixed id: the root, difficulty and source decks."""
+    return DECK_IDS | {f"{ROOT_DECK}::{s.deck_name}": s.deck_id for s in sources}

@@ -40,7 +40,7 @@ def preview_cards(prepared: Prepared, math_problems: list[str] | None = None) ->
         raw = dict(zip(FIELDS, note.fields, strict=True))
         fields = {name: mathml_fields(value, math_problems) for name, value in raw.items()}
         cards.append(
-            preview_card(note.card_id, note.deck, note.difficulty, note.sources, note.tags, fields, front, back, raw)
+            preview_card(note.entry_id, note.deck, note.difficulty, note.sources, note.tags, fields, front, back, raw)
         )
     return cards
 

@@ -8,12 +8,14 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from ..diagram_kinds import LANGUAGES
+
 LIGHT_STYLE = "xcode"
 DARK_STYLE = "github-dark"
 CSS_CLASS = "highlight"
 NIGHT = (".nightMode", ".night_mode")
 # Fences that are not code but diagrams, rendered elsewhere.
-DIAGRAM_LANGS = ("mermaid", "vega-lite")
+DIAGRAM_LANGS = LANGUAGES
 
 
 def known_language(lang: str) -> bool:

@@ -12,50 +12,20 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from .. import fences
 from .code import CSS_CLASS, DIAGRAM_LANGS, known_language
 from .media import MediaError, MediaStore
 from .sanitize import sanitize
 
-FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([\w+#.-]*)")
 CAPTION = re.compile(r"^\s*Figure:\s*")
 
 # A diagram renderer: (language, source, caption) -> HTML; raises ValueError with the renderer's message.
 DiagramRenderer = Callable[[str, str, str], str]
-
-
-@dataclass(frozen=True)
-class Fence:
-    lang: str
-    offset: int  # 0-based line within the text
-    source: str
-    end: int = -1  # 0-based line of the closing fence (-1: never closed)
-
-
-def fences(text: str) -> list[Fence]:
-    """The fenced blocks of a Markdown text, with their languages and line offsets."""
-    out: list[Fence] = []
-    lines = text.split("\n")
-    i = 0
-    while i < len(lines):
-        m = FENCE.match(lines[i])
-        if not m:
-            i += 1
-            continue
-        marker, lang, start = m.group(2), m.group(3).lower(), i
-        body = []
-        i += 1
-        while i < len(lines) and not lines[i].strip().startswith(marker):
-            body.append(lines[i])
-            i += 1
-        out.append(Fence(lang, start, "\n".join(body), i if i < len(lines) else -1))
-        i += 1
-    return out
 
 
 def take_captions(text: str) -> tuple[str, dict[str, list[str]]]:
@@ -66,8 +36,9 @@ def take_captions(text: str) -> tuple[str, dict[str, list[str]]]:
     """
     lines = text.split("\n")
     captions: dict[str, list[str]] = {}
-    for f in fences(text):
-        if f.lang not in DIAGRAM_LANGS or f.end < 0:
+    starts = {f.start for f in fences.scan(text)}
+    for f in fences.scan(text):
+        if f.lang not in DIAGRAM_LANGS or not f.closed:
             continue
         i = f.end + 1
         while i < len(lines) and not lines[i].strip() and i < f.end + 2:  # one blank line at most
@@ -77,11 +48,11 @@ def take_captions(text: str) -> tuple[str, dict[str, list[str]]]:
             caption.append(CAPTION.sub("", lines[i]))
             lines[i] = ""
             i += 1
-            while i < len(lines) and lines[i].strip() and not FENCE.match(lines[i]):
+            while i < len(lines) and lines[i].strip() and i not in starts:
                 caption.append(lines[i].strip())
                 lines[i] = ""
                 i += 1
-        captions.setdefault(_norm(f.source), []).append(" ".join(" ".join(caption).split()))
+        captions.setdefault(_norm(f.body), []).append(" ".join(" ".join(caption).split()))
     return "\n".join(lines), captions
 
 
@@ -92,8 +63,8 @@ def _norm(source: str) -> str:
 def check_fence_languages(text: str) -> list[tuple[int, str]]:
     """(line offset, message) for fences whose language nobody can render."""
     return [
-        (f.offset, f"unknown fence language {f.lang!r} (a Pygments lexer name, or one of {', '.join(DIAGRAM_LANGS)})")
-        for f in fences(text)
+        (f.start, f"unknown fence language {f.lang!r} (a Pygments lexer name, or one of {', '.join(DIAGRAM_LANGS)})")
+        for f in fences.scan(text)
         if f.lang not in DIAGRAM_LANGS and not known_language(f.lang)
     ]
 
@@ -165,7 +136,10 @@ class Renderer:
             return ""
 
     def render(self, text: str) -> str:
-        """Markdown -> sanitised HTML, or RenderError with line offsets within `text`."""
+        """Markdown -> sanitised HTML, or RenderError with line offsets within `text`.
+
+        Test-only fences (```python test) are left out: they prove the code runs, in `make test`."""
+        text = fences.without_test_blocks(text)
         problems = check_fence_languages(text)
         if problems:
             raise RenderError(problems)
@@ -193,14 +167,8 @@ MAX_OPEN_BRACKETS = 64
 def bracket_problem(text: str) -> tuple[int, str] | None:
     """Unclosed or deeply nested `[` outside code: Python-Markdown needs quadratic time for them
     (a card of them would stall the build for hours), and no real card has more than a few."""
-    in_fence = False
     opened, first = 0, 0
-    for i, line in enumerate(text.split("\n")):
-        if FENCE.match(line):
-            in_fence = not in_fence
-            continue
-        if in_fence:
-            continue
+    for i, line in fences.outside(text):
         if not line.strip():
             opened = 0  # brackets do not span paragraphs
             continue
@@ -222,7 +190,7 @@ def _line_of(text: str, needle: str) -> int:
 
 
 def _fence_line(text: str, source: str) -> int:
-    for f in fences(text):
-        if _norm(f.source) == _norm(source):
-            return f.offset
+    for f in fences.scan(text):
+        if _norm(f.body) == _norm(source):
+            return f.start
     return 0

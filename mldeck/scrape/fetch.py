@@ -177,6 +177,8 @@ def page_to_snapshot(html: str) -> str:
 
 def refresh_snapshot(source: Source, url: str | None = None, timeout: float = 15.0) -> tuple[Path, int]:
     """Fetch, extract, check that it scrapes, and only then replace the snapshot."""
+    if source.original:
+        raise FetchError(f"source {source.name!r} is written for this deck: there is no page to fetch")
     url = url or source.url
     if not url:
         raise FetchError(f"source {source.name!r} has no known URL; pass --url after confirming it")

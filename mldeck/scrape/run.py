@@ -13,35 +13,38 @@ from .sync import SyncReport, apply, card_label, plan_source
 
 def scrape_all(
     sources: dict[str, Source], cards_dir: Path, only: list[str] | None = None
-) -> list[tuple[SyncReport, list[Question]]]:
+) -> list[tuple[SyncReport, Source, list[Question]]]:
     """Scrape the chosen sources, then write their cards. Raises DeckError before any write."""
     unknown = sorted(set(only or []) - set(sources))
     if unknown:
         raise fail("sources/", 1, f"unknown source(s) {', '.join(unknown)} (known: {', '.join(sources)})")
-    chosen = [s for name, s in sources.items() if not only or name in only]
+    if original := sorted(name for name in only or [] if sources[name].original):
+        what = f"{', '.join(original)}: questions written for this deck, by hand; there is nothing to scrape"
+        raise fail(sources[original[0]].folder / "source.yaml", 1, what)
+    chosen = [s for name, s in sources.items() if (not only or name in only) and not s.original]
     scraped = [(s, scrape_snapshot(s)) for s in chosen]  # all parse, or nothing is written
-    plans = [(cards_dir / s.name, qs, *plan_source(qs, cards_dir / s.name)) for s, qs in scraped]
+    plans = [(cards_dir / s.name, s, qs, *plan_source(qs, cards_dir / s.name, s)) for s, qs in scraped]
     results = []
-    for folder, qs, report, writes, lock in plans:
+    for folder, source, qs, report, writes, lock in plans:
         apply(folder, writes, lock)
-        results.append((report, qs))
+        results.append((report, source, qs))
     return results
 
 
-def summary(results: list[tuple[SyncReport, list[Question]]]) -> list[str]:
+def summary(results: list[tuple[SyncReport, Source, list[Question]]]) -> list[str]:
     lines = []
-    for report, qs in results:
+    for report, source, qs in results:
         lines.append(
             f"{report.source}: {len(qs)} questions; {len(report.created)} new, {len(report.updated)} updated, "
             f"{len(report.unchanged)} unchanged, {len(report.kept)} edited by hand (kept), "
             f"{len(report.conflicts)} conflicts, {len(report.deleted)} deleted (not recreated)"
         )
-        missing = [card_label(q) for q in qs if not q.answer]
+        missing = [card_label(q, source) for q in qs if not q.answer]
         if missing:
             lines.append(f"  no answer in the article ({len(missing)}): {', '.join(missing)}")
         for q in qs:
             for d in q.dropped:
-                lines.append(f"  left out of {card_label(q)}: {d}")
+                lines.append(f"  left out of {card_label(q, source)}: {d}")
         for c in report.conflicts:
             lines.append(f"  CONFLICT {c}")
     return lines

@@ -19,22 +19,22 @@ from pathlib import Path
 from ..entries import Entry, format_entry, parse_entry
 from ..errors import DeckError
 from ..fsio import write_atomic
-from ..taxonomy import difficulty_for, topics_for
+from ..sections import SECTIONS
+from ..sources import Source
+from ..taxonomy import difficulty_for, kind_for, topics_for
 from .records import Question
 
 LOCK_NAME = "scrape-lock.json"
-FIELDS = ("question", "answer", "context", "meta")
+FIELDS = (*(s.key for s in SECTIONS if s.scraped), "meta")
 
 
 def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def card_label(q: Question) -> str:
-    """The per-source part of the id: 034 (numbered articles) or g01/t01 (alldus sections)."""
-    if q.section in ("general", "technical"):
-        return f"{q.section[0]}{q.number:02d}"
-    return f"{q.number:03d}"
+def card_label(q: Question, source: Source) -> str:
+    """The per-source part of the id: 034, or t04 in a lettered section (sources/<name>/source.yaml)."""
+    return source.label(q.number, q.section)
 
 
 def slugify(text: str, max_len: int = 48) -> str:
@@ -48,29 +48,23 @@ def slugify(text: str, max_len: int = 48) -> str:
     return slug or "question"
 
 
-def card_from_question(q: Question) -> Entry:
+def card_from_question(q: Question, source: Source) -> Entry:
     return Entry(
-        id=f"{q.source}-{card_label(q)}",
+        id=f"{q.source}-{card_label(q, source)}",
         source=q.source,
         ref=str(q.number),
         section=q.section,
         difficulty=difficulty_for(q.question, q.section),
         topics=topics_for(q.question, q.section),
         answer_origin="source" if q.answer else "missing",
-        question=q.question,
-        answer=q.answer,
-        context=q.context,
+        texts={"question": q.question, "answer": q.answer, **({"context": q.context} if q.context else {})},
+        kind=kind_for(q.question),
     )
 
 
 def field_hashes(card: Entry) -> dict[str, str]:
     meta = f"{card.ref}|{card.section}"
-    return {
-        "question": _sha(card.question),
-        "answer": _sha(card.answer),
-        "context": _sha(card.context),
-        "meta": _sha(meta),
-    }
+    return {**{s.key: _sha(card.text(s.key)) for s in SECTIONS if s.scraped}, "meta": _sha(meta)}
 
 
 @dataclass
@@ -97,17 +91,16 @@ def existing_ids(folder: Path) -> dict[str, Path]:
     return found
 
 
-def plan_source(questions: list[Question], folder: Path) -> tuple[SyncReport, dict[Path, str], dict]:
+def plan_source(questions: list[Question], folder: Path, source: Source) -> tuple[SyncReport, dict[Path, str], dict]:
     """Decide what to write for one source; returns (report, files to write, new lock)."""
-    source = questions[0].source if questions else folder.name
-    report = SyncReport(source)
+    report = SyncReport(source.name)
     lock_path = folder / LOCK_NAME
     lock = json.loads(lock_path.read_text(encoding="utf-8")) if lock_path.is_file() else {}
     on_disk = existing_ids(folder) if folder.is_dir() else {}
     writes: dict[Path, str] = {}
     new_lock: dict[str, dict] = {}
     for q in questions:
-        card = card_from_question(q)
+        card = card_from_question(q, source)
         text = format_entry(card)
         hashes = field_hashes(card)
         entry = lock.get(card.id)
@@ -117,7 +110,7 @@ def plan_source(questions: list[Question], folder: Path) -> tuple[SyncReport, di
                 report.deleted.append(card.id)
                 new_lock[card.id] = entry
                 continue
-            path = folder / f"{card_label(q)}-{slugify(q.question)}.md"
+            path = folder / f"{card_label(q, source)}-{slugify(q.question)}.md"
             writes[path] = text
             report.created.append(path)
             new_lock[card.id] = {"file": _sha(text), "fields": hashes}
@@ -173,7 +166,7 @@ def word_diff(mine: str, upstream: str, limit: int = 400) -> str:
 
 
 def _field_text(card: Entry, name: str) -> str:
-    return {"question": card.question, "answer": card.answer, "context": card.context}[name]
+    return card.text(name)
 
 
 def lock_text(lock: dict) -> str:

@@ -1,4 +1,4 @@
-"""What a reader reads: the prose of a card's Markdown, without code, math, markup or addresses.
+"""What a reader reads: the prose of a card's Markdown, without code, maths, captions, markup or addresses.
 
 Used for the word budgets (a 40-line code sample is not a long answer) and to look for links
 and raw HTML only where Markdown would treat them as such (not inside code).
@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 
-FENCE = re.compile(r"^(`{3,}|~{3,})(.*)$")
+from . import fences
+
 INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 DISPLAY_MATH_LINE = re.compile(r"^\$\$")
+CAPTION = re.compile(r"^Figure:\s")
 INLINE_MATH = re.compile(r"\$\$.+?\$\$|(?<![\\$])\$(?=\S)(?:\\\$|[^$])+?(?<=\S)\$")
 IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -22,20 +24,16 @@ WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*")
 
 
 def prose_lines(markdown: str) -> list[tuple[int, str]]:
-    """(0-based line offset, text) for each line outside fenced code and display math, inline
-    code removed. Fences follow the card reader's rule: a fence closes on the same marker."""
+    """(0-based line offset, text) for each line outside fenced code, display math and figure
+    captions (the `Figure:` paragraph after a diagram), inline code removed."""
     out: list[tuple[int, str]] = []
-    fence: str | None = None
-    math = False
-    for i, line in enumerate(markdown.split("\n")):
+    math = caption = False
+    for i, line in fences.outside(markdown):
         stripped = line.strip()
-        m = FENCE.match(stripped)
-        if fence is None and m:
-            fence = m.group(1)
-            continue
-        if fence is not None:
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not m.group(2).strip():
-                fence = None
+        if CAPTION.match(stripped):
+            caption = True
+        if caption:
+            caption = bool(stripped)
             continue
         if DISPLAY_MATH_LINE.match(stripped):
             # `$$ … $$` on one line is inline-sized; a lone `$$` opens or closes a block
