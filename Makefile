@@ -16,10 +16,17 @@ $(VENV)/.dev: pyproject.toml $(VENV)/.runtime
 	$(PY) -m pip install -q -e '.[dev]'
 	@touch $@
 
+# MathJax 3 as Anki ships it and the Roboto font, for the layout test (tests/layout.py): npm, pinned by the lock.
+MATHJAX := tools/mathjax/node_modules/mathjax/es5/tex-chtml.js
+
+$(MATHJAX): tools/mathjax/package.json tools/mathjax/package-lock.json
+	npm ci --prefix tools/mathjax --no-audit --no-fund --loglevel=error
+	@touch $@
+
 deck: $(VENV)/.runtime  ## build dist/*.apkg from cards/
 	$(PY) build_deck.py build $(ARGS)
 
-test: $(VENV)/.dev  ## lint the code and run the whole test suite
+test: $(VENV)/.dev $(MATHJAX)  ## lint the code and run the whole test suite
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest $(ARGS)
@@ -35,6 +42,10 @@ lint: $(VENV)/.runtime  ## check every card file
 
 preview: $(VENV)/.runtime  ## every card as Anki shows it, light and night: build/preview/index.html
 	$(PY) build_deck.py preview $(ARGS)
+
+.PHONY: layout
+layout: $(VENV)/.dev $(MATHJAX)  ## how every note fits a phone: heights, cut formulas; screenshots in build/screens/layout/
+	$(PY) -m tests.layout_report $(ARGS)
 
 bench: $(VENV)/.dev  ## print build speed and size figures
 	$(PY) -m tests.bench $(ARGS)
