@@ -94,9 +94,10 @@ def test_specific_card(col):
     assert "EPAM Anywhere, “Machine learning interview questions”, question 6" in note["Attribution"]
     (nid,) = col.find_notes('"CardId:*upwork-001*"')
     up = col.get_note(nid)
-    assert (
-        '<a href="https://www.upwork.com/resources/machine-learning-engineer-interview-questions">' in up["Attribution"]
-    )
+    link = '<a href="https://www.upwork.com/resources/machine-learning-engineer-interview-questions">'
+    (nid,) = col.find_notes('"CardId:upwork-011*"')
+    assert link in col.get_note(nid)["Attribution"]  # an Upwork primary: the link is in the footer
+    assert link in up["OtherSources"]  # folded into an EPAM note: with Upwork's answer
     assert "<p>Machine learning algorithms use supervised" in up["Context"]
 
 

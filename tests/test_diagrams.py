@@ -25,7 +25,7 @@ from mldeck.notetype.model import model_css
 from mldeck.render import diagrams
 from mldeck.render.code import DIAGRAM_LANGS
 from mldeck.render.diagrams import THEMES, DiagramCache, figure_html, tidy_svg
-from mldeck.render.markdown import Renderer, take_captions
+from mldeck.render.markdown import Renderer, fold_figures, take_captions
 from mldeck.render.media import MediaStore
 from mldeck.render.sanitize import sanitize
 from tests.anki_helpers import build, fresh_collection, import_apkg
@@ -138,7 +138,23 @@ def test_figure_html_has_both_variants_alt_and_caption_and_survives_the_sanitise
         assert re.search(r'width="\d+" height="\d+"', img)
         assert re.search(r'src="(mldeck-[0-9a-f]{20}\.svg)"', img).group(1) in media.files
     assert "<figcaption>Data &lt;goes&gt; into the model.</figcaption>" in html
-    assert "Figure:" not in html and sanitize(html) == html
+    # the figure sits behind a closed <details> whose summary is the caption's first sentence
+    folded, _, figure = html.partition("<figure ")
+    assert (
+        folded
+        == '<p>Text.</p>\n<details class="mld-figure"><summary>Figure: Data &lt;goes&gt; into the model.</summary>'
+    )
+    assert html.endswith("</figure></details>")
+    figure = "<figure " + figure.removesuffix("</details>")
+    assert "Figure:" not in figure and sanitize(figure) == figure  # what the sanitiser let through, unchanged
+
+
+def test_figure_summary_is_the_first_sentence_of_the_caption_cut_at_a_word():
+    caption = "Why L1 gives &amp; keeps exact zeros at the corners of the diamond, every time. More."
+    html = f'<figure class="mld-diagram"><img src="x"><figcaption>{caption}</figcaption></figure>'
+    summary = re.search(r"<summary>(.*?)</summary>", fold_figures(html)).group(1)
+    assert summary == "Figure: Why L1 gives &amp; keeps exact zeros at the corners of the…"
+    assert fold_figures("<p>No figure.</p>") == "<p>No figure.</p>"
 
 
 def test_text_alternative_may_come_from_the_source():

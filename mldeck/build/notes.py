@@ -1,10 +1,10 @@
 """Entries -> note specs: fields, tags, deck, GUID and mod. Pure: no I/O.
 
 The back of a note reads in this order (docs/card-format.md): the key point, the answer that
-is right (the article's where it holds, else the deck's), the editor's note, then one line per
-other article that asks the same question (entries folded in with `duplicate_of`) with only
-what it adds, and, closed behind <details>, the article's own answer when the deck's replaces
-it, the folded articles' answers and "why interviewers ask it". References and the
+is right (the article's where it holds, else the deck's), the editor's note, then one line
+naming the other articles that ask the same question (entries folded in with `duplicate_of`)
+and only what they add; closed behind <details>: their wording and answers, the article's own
+answer when the deck's replaces it, and "why interviewers ask it". References and the
 attribution come last. A folded text that is a near copy of one already on the back is named,
 not repeated. Entries with no answer yet are skipped (the caller warns).
 """
@@ -90,16 +90,9 @@ def answer_label(entry: Entry, source: Source) -> str:
     return f"{source.publisher}’s answer" + (" (incomplete)" if entry.verdict == "incomplete" else "")
 
 
-def article_answer_summary(entry: Entry, source: Source, own: bool = False) -> str:
-    """The <summary> of an article's answer shown closed: whose, and what the deck thinks of it."""
-    what = f"{source.publisher}’s {'own ' if own else ''}answer"
-    verdict = f" ({entry.verdict})" if entry.verdict and entry.verdict != "correct" else ""
-    return f"<summary>{html.escape(what)}{html.escape(verdict)}</summary>"
-
-
-def attribution_html(entry: Entry, source: Source, render: Render) -> str:
+def attribution_html(entry: Entry, source: Source, render: Render, with_wording: bool = True) -> str:
     """Where an entry comes from and whose answer it is, plus the article's own wording when the
-    front rewords it."""
+    front rewords it. (A folded entry's is in the note's other-sources block.)"""
     if source.original:
         return f"Question and answer written for this deck ({html.escape(entry.id)})"
     title = html.escape(source.title)
@@ -108,7 +101,7 @@ def attribution_html(entry: Entry, source: Source, render: Render) -> str:
     line = (
         f"{html.escape(source.publisher)}, {link}, {html.escape(source.ref_label(entry.ref, entry.section))} · {origin}"
     )
-    if asked := entry.text("source_question"):
+    if with_wording and (asked := entry.text("source_question")):
         line += f"<br>Asked in the article as: “{_unwrap(render(asked, entry, 'source_question'))}”"
     return line
 
@@ -139,11 +132,6 @@ def build_note(group: list[Entry], sources: dict[str, Source], render: Render, s
     lead = group[0]
     src = sources[lead.source]
     shown = [t for key in ("key_point", "answer", "editor_note", "source_answer") if (t := lead.text(key))]
-    others = []
-    for c in group[1:]:
-        block, texts = other_source_html(c, lead, sources[c.source], render, shown)
-        others.append(block)
-        shown += texts
 
     def part(key: str) -> str:
         return render(lead.text(key), lead, key) if lead.text(key) else ""
@@ -155,11 +143,13 @@ def build_note(group: list[Entry], sources: dict[str, Source], render: Render, s
         "Answer": part("answer"),
         "AnswerLabel": html.escape(answer_label(lead, src)),
         "EditorNote": part("editor_note"),
-        "SourceAnswer": article_answer_summary(lead, src, own=True) + source_answer if source_answer else "",
-        "OtherSources": "".join(others),
+        "SourceAnswer": f"<summary>{_answer_title(lead, src, 'source_answer')}</summary>{source_answer}"
+        if source_answer
+        else "",
+        "OtherSources": other_sources_html(group, sources, render, shown),
         "Context": context_html(group, sources, render),
         "References": "".join(render(c.text("references"), c, "references") for c in group if c.text("references")),
-        "Attribution": "<br>".join(attribution_html(c, sources[c.source], render) for c in group),
+        "Attribution": attribution_html(lead, src, render),
         "Meta": html.escape(meta_text(group, sources)),
         "CardId": html.escape(", ".join(c.id for c in group)),
     }
@@ -200,51 +190,65 @@ def adds_nothing(text: str, shown: list[str]) -> bool:
     return any(difflib.SequenceMatcher(None, words, _words(s), autojunk=False).ratio() >= NEAR_IDENTICAL for s in shown)
 
 
-def other_source_html(
-    entry: Entry, lead: Entry, source: Source, render: Render, shown: list[str]
-) -> tuple[str, list[str]]:
-    """A folded entry's block in OtherSources, and the texts it shows.
+def other_sources_html(group: list[Entry], sources: dict[str, Source], render: Render, shown: list[str]) -> str:
+    """The folded entries of a note: one visible line with each other article's wording of the
+    question, then one closed <details> with, per article, its attribution, its answer and its
+    editor's note (styled as one). A text that is a near copy of one already on the back is
+    named, not repeated."""
+    lead, folded = group[0], group[1:]
+    if not folded:
+        return ""
+    asked, inside = [], []
+    for c in folded:
+        src = sources[c.source]
+        who = f"{html.escape(src.publisher)} ({html.escape(_ref(c, sources))})"
+        if _words(c.question) == _words(lead.question):
+            asked.append(f"{who}, word for word")
+        else:
+            asked.append(f"{who}: “{_unwrap(render(c.question, c, 'question'))}”")
+        inside.append(f'<p class="mld-asked">{attribution_html(c, src, render, with_wording=False)}</p>')
+        if c.answer_origin == "missing":
+            inside.append("<p>That article gives no answer.</p>")
+        same = []
+        for key in ("answer", "source_answer", "editor_note"):
+            text = c.text(key)
+            if not text:
+                continue
+            if adds_nothing(text, shown):
+                same.append(FOLDED_LABELS[key])
+                continue
+            shown.append(text)
+            body = render(text, c, key)
+            if key == "editor_note":
+                inside.append(f'<div class="mld-editor-note"><div class="mld-label">Editor’s note</div>{body}</div>')
+            else:
+                inside.append(f'<div class="mld-label">{_answer_title(c, src, key)}</div>{body}')
+        if same:
+            inside.append(
+                f'<p class="mld-same">Not repeated, being almost word for word what is shown: {", ".join(same)}.</p>'
+            )
+    return (
+        f'<p class="mld-also">Also asked by {"; ".join(asked)}.</p>'
+        f"<details><summary>The other articles’ answers</summary>{''.join(inside)}</details>"
+    )
 
-    One line with its wording of the question; its editor's note (what it adds), styled as an
-    editor's note; its answer and the article's own answer closed. A text that is a near copy
-    of one already on the back is named instead of repeated.
-    """
-    asked = f"Also asked by {html.escape(source.publisher)} ({html.escape(source.ref_label(entry.ref, entry.section))})"
-    if _words(entry.question) == _words(lead.question):
-        line = f"{asked}, word for word"
-    else:
-        line = f"{asked}: “{_unwrap(render(entry.question, entry, 'question'))}”"
-    if entry.answer_origin == "missing":
-        line += "; that article gives no answer"
-    parts, texts, same = [f'<p class="mld-also">{line}</p>'], [], []
-    blocks = {
-        "editor_note": lambda body: (
-            f'<div class="mld-editor-note"><div class="mld-label">Editor’s note</div>{body}</div>'
-        ),
-        "answer": lambda body: f"<details>{_answer_summary(entry, source)}{body}</details>",
-        "source_answer": lambda body: f"<details>{article_answer_summary(entry, source, own=True)}{body}</details>",
-    }
-    labels = {"editor_note": "its editor’s note", "answer": "its answer", "source_answer": "the article’s own answer"}
-    for key, wrap in blocks.items():
-        text = entry.text(key)
-        if not text:
-            continue
-        if adds_nothing(text, shown + texts):
-            same.append(labels[key])
-            continue
-        parts.append(wrap(render(text, entry, key)))
-        texts.append(text)
-    if same:
-        parts.append(
-            f'<p class="mld-same">Not repeated, being almost word for word what is above: {", ".join(same)}.</p>'
-        )
-    return f'<div class="mld-other-source">{"".join(parts)}</div>', texts
+
+FOLDED_LABELS = {
+    "answer": "its answer",
+    "source_answer": "the article’s own answer",
+    "editor_note": "its editor’s note",
+}
 
 
-def _answer_summary(entry: Entry, source: Source) -> str:
-    if entry.answer_origin == "source":
-        return article_answer_summary(entry, source)
-    return f"<summary>{DECK_ANSWER} to {html.escape(source.publisher)}’s wording</summary>"
+def _ref(entry: Entry, sources: dict[str, Source]) -> str:
+    return sources[entry.source].ref_label(entry.ref, entry.section)
+
+
+def _answer_title(entry: Entry, source: Source, key: str) -> str:
+    if key == "source_answer" or entry.answer_origin == "source":
+        verdict = f" ({entry.verdict})" if entry.verdict and entry.verdict != "correct" else ""
+        return html.escape(f"{source.publisher}’s {'own ' if key == 'source_answer' else ''}answer{verdict}")
+    return html.escape(f"{DECK_ANSWER} to {source.publisher}’s wording")
 
 
 def context_html(group: list[Entry], sources: dict[str, Source], render: Render) -> str:

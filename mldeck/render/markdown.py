@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -158,7 +159,29 @@ class Renderer:
                 [(_line_of(text, src), msg) for src, msg in self.errors]
                 + [(_fence_line(text, src), msg) for src, msg in self._diagram_errors]
             )
-        return sanitize(html)
+        return fold_figures(sanitize(html))
+
+
+FIGURE = re.compile(r'<figure class="mld-diagram">.*?<figcaption>(.*?)</figcaption></figure>', re.S)
+SUMMARY_CHARS = 60
+
+
+def fold_figures(html: str) -> str:
+    """Each diagram behind a closed <details>, its summary the caption's first sentence.
+
+    A figure is the tallest thing on a back (a third of a phone screen): closed, the key point
+    and the answer fit one screen, and the picture is one tap away. Done after the sanitiser,
+    on the figures the diagram renderer made (no <details> from a card's own HTML gets through)."""
+
+    def wrap(m: re.Match[str]) -> str:
+        caption = html_lib.unescape(m.group(1))
+        first = re.split(r"(?<=[.!?])\s", caption, maxsplit=1)[0]
+        if len(first) > SUMMARY_CHARS:
+            first = first[:SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
+        summary = html_lib.escape(first, quote=False)
+        return f'<details class="mld-figure"><summary>Figure: {summary}</summary>{m.group(0)}</details>'
+
+    return FIGURE.sub(wrap, html)
 
 
 MAX_OPEN_BRACKETS = 64
