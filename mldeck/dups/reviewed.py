@@ -26,6 +26,12 @@ KEPT_SEPARATE: tuple[tuple[str, str, str], ...] = (
     ("alldus-t07", "epam-041", "object detection / focal loss"),
     ("epam-004", "upwork-036", "the kinds of ensemble / how ensembles work and why they help"),
     ("alldus-t25", "deck-049", "gradient boosting against random forests / why only boosting overfits with more trees"),
+    (
+        "upwork-035",
+        "upwork-038",
+        "what to monitor in production / what to do when quality drops (two questions of one article)",
+    ),
+    ("upwork-033", "upwork-035", "the steps to deploy a model / what to monitor once it is deployed"),
     ("alldus-t16", "deck-043", "what semi-supervised learning is / it against self-supervised and active learning"),
 )
 
