@@ -78,7 +78,10 @@ def test_tags_and_fields_of_every_note(col, expected):
         assert f"ml-interview::kind::{lead.kind}" in note.tags
         assert note["Answer"].strip(), card_id
         assert note["KeyPoint"].strip(), card_id
-        assert f" {lead.ref}" in note["Attribution"] or f"({lead.id})" in note["Attribution"]
+        if lead.source == "deck":
+            assert note["Attribution"] == "Question and answer written for this deck"
+        else:
+            assert f"question {lead.ref} ·" in note["Attribution"]
         assert ("answer from the article" if lead.answer_origin == "source" else "written for this deck") in (
             note["Attribution"]
         )

@@ -94,7 +94,7 @@ def attribution_html(entry: Entry, source: Source, render: Render, with_wording:
     """Where an entry comes from and whose answer it is, plus the article's own wording when the
     front rewords it. (A folded entry's is in the note's other-sources block.)"""
     if source.original:
-        return f"Question and answer written for this deck ({html.escape(entry.id)})"
+        return "Question and answer written for this deck"
     title = html.escape(source.title)
     link = f'<a href="{html.escape(source.url)}">{title}</a>' if source.url else f"“{title}”"
     origin = "answer from the article" if entry.answer_origin == "source" else "answer written for this deck"
