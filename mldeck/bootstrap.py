@@ -73,8 +73,8 @@ def plan(
                             f"run `make distclean` (or delete .venv), then `{hint}`")  # fmt: skip
     inside = running is not None and running.resolve() == venv.resolve()
     if rerun or inside:
-        return Plan(message=f"error: .venv lacks the dependencies (no module named {missing!r}): run `{hint}`; "
-                            "if pip itself is missing, install python3-venv and run `make distclean` first")  # fmt: skip
+        return Plan(message=f"error: .venv lacks the dependencies (no module named {missing!r}): run `{hint}`; if "
+                            "pip itself is missing, install python3-venv and run `make distclean` first")  # fmt: skip
     return Plan(command=(str(python), *launch, *argv))
 
 
