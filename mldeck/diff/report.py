@@ -87,7 +87,7 @@ def _removed(notes: list[Note], folded: dict[str, Note], level: int) -> list[str
 
 def _new(notes: list[Note], level: int) -> list[str]:
     items = []
-    for note in _sorted(notes):
+    for note in sorted(notes, key=lambda n: (n.decks, note_label(n), n.guid)):  # by subdeck
         where = f" · {md_escape(', '.join(subdeck(d) for d in note.decks))}" if note.decks else ""
         items.append(f"- {note_question(note)}{where}")
     return _heading(level, f"New ({len(notes)})") + _fold(items, f"{len(notes)} new questions") + [""]
