@@ -4,7 +4,6 @@ build; the repository's address comes from its one place in pyproject.toml."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -81,15 +80,14 @@ def test_readme_without_markers_is_an_error_naming_the_file(project: Path, capsy
 
 
 def _pyproject(root: Path, urls: str) -> None:
-    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    text = text.replace("[tool.setuptools.dynamic]", f"[project.urls]\n{urls}\n\n[tool.setuptools.dynamic]")
+    text = f'[project]\nname = "x"\ndynamic = ["version"]\n\n[project.urls]\nHomepage = "https://x.org"\n{urls}\n'
     (root / "pyproject.toml").write_text(text, encoding="utf-8")
 
 
 def test_the_repository_address_comes_from_pyproject(project: Path):
-    assert repository_url(project) is None
-    shutil.copy(ROOT / "pyproject.toml", project / "pyproject.toml")
-    assert repository_url(project) is None  # this checkout's is not set yet: commented out
+    assert repository_url(project) is None  # no pyproject.toml
+    (project / "pyproject.toml").write_text('[project]\nname = "x"\n# Repository = "https://github.com/a/b"\n')
+    assert repository_url(project) is None  # no [project.urls]
     _pyproject(project, 'Repository = "https://github.com/someone/ml-deck/"')
     assert repository_url(project) == "https://github.com/someone/ml-deck"
     assert "(https://github.com/someone/ml-deck/releases/latest)" in block(project)
