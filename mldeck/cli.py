@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import __version__
 from .errors import DeckError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,8 +42,9 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="build_deck.py", description="ML interview questions -> Anki deck")
+def parser(prog: str = "build_deck.py") -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=prog, description="ML interview questions -> Anki deck")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     p.add_argument("--root", type=Path, default=ROOT, help="project folder (default: this checkout)")
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("scrape", help="snapshots in sources/ -> card files in cards/")
@@ -60,7 +62,14 @@ def parser() -> argparse.ArgumentParser:
 
 # Modules that add subcommands: each has register(subparsers). Missing ones are skipped, so
 # the scraper works without the build's dependencies and new commands plug in here.
-COMMAND_MODULES = ("mldeck.build.cli", "mldeck.lint.cli", "mldeck.preview.cli", "mldeck.diff.cli", "mldeck.dups.cli")
+COMMAND_MODULES = (
+    "mldeck.build.cli",
+    "mldeck.lint.cli",
+    "mldeck.preview.cli",
+    "mldeck.diff.cli",
+    "mldeck.dups.cli",
+    "mldeck.release.cli",
+)
 
 
 def _add_build_commands(sub: argparse._SubParsersAction) -> None:
@@ -76,8 +85,8 @@ def _add_build_commands(sub: argparse._SubParsersAction) -> None:
         module.register(sub)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+def main(argv: list[str] | None = None, prog: str = "build_deck.py") -> int:
+    args = parser(prog).parse_args(argv)
     args.root = args.root.resolve()
     try:
         return int(args.func(args))

@@ -98,25 +98,29 @@ def test_reports_exactly_the_added_removed_and_changed_notes(releases):
 def test_markdown_calls_out_removed_notes_with_their_search(releases):
     v1, v2 = releases
     old = read_package(v1)
-    text = render_markdown(diff_packages(old, read_package(v2)), "v1", "v2")
+    text = render_markdown(diff_packages(old, read_package(v2)), "v1.0.0", "v2")
     removed_question = QUESTIONS[3]
 
-    assert text.startswith("# Deck changes: v1 → v2\n")
-    assert "**1 added · 2 changed · 1 removed** (6 → 6 notes)" in text
+    assert text.startswith("# Deck changes: v1.0.0 → v2\n")
+    assert "**1 removed · 1 corrected · 1 new · 1 moved** (6 → 6 notes)" in text
+    assert "Suggested version bump: **major**: v1.0.0 → 2.0.0 (1 note(s) removed" in text
     sections = re.split(r"^## ", text, flags=re.M)
-    removed, added, changed = sections[1], sections[2], sections[3]
-    assert removed.startswith("⚠️ Removed notes (1): delete by hand")
+    removed, corrected, added, moved = sections[1:]
+    assert removed.startswith("⚠️ Removed (1): delete by hand")
     assert "does not delete this note from your collection" in removed
     assert f'- `"CardId:epam-003"`: {removed_question}' in removed
-    assert added.startswith("Added notes (1)")
-    assert "**epam-901**" in added and "What is a brand-new question for release 2?" in added
-    assert changed.startswith("Changed notes (2)")
-    (line_002,) = [line for line in changed.split("\n- ") if line.startswith("**epam-002**")]
-    assert "fields `Answer`" in line_002 and "tags" not in line_002 and "deck" not in line_002
-    (line_005,) = [line for line in changed.split("\n- ") if line.startswith("**epam-005**")]
-    assert "`+ml-interview::difficulty::advanced` `-ml-interview::difficulty::basic`" in line_005
-    assert "deck `ML Interview Questions::1 Basic` → `ML Interview Questions::3 Advanced`" in line_005
+    assert corrected.startswith("Corrected (1)")
+    assert "- **What is overfitting?** · `epam-002`\n  - Answer: … with " in corrected
+    assert corrected.rstrip().endswith("and code. **A sentence added in release 2.**")
+    assert added.startswith("New (1)")
+    assert "- What is a brand-new question for release 2? · 1 Basic" in added
+    assert moved.startswith("Moved or retagged (1)")
+    assert (
+        "- **Why normalise features?** · `epam-005`: difficulty basic → advanced; subdeck 1 Basic → 3 Advanced" in moved
+    )
     assert "epam-001" not in text and "epam-004" not in text  # untouched notes are not mentioned
+    for internal in ("KeyPoint", "EditorNote", "OtherSources", "SourceAnswer", "AnswerLabel", "Meta", "`Answer`"):
+        assert internal not in text
 
 
 def test_identical_packages_have_no_changes(releases, tmp_path: Path):
@@ -131,7 +135,7 @@ def test_cli_writes_markdown_and_exits_0(releases, tmp_path: Path, capsys):
     v1, v2 = releases
     assert main(["diff", str(v1), str(v2)]) == 0
     out = capsys.readouterr().out
-    assert '`"CardId:epam-003"`' in out and "## Changed notes (2)" in out
+    assert '`"CardId:epam-003"`' in out and "## Corrected (1)" in out
     notes = tmp_path / "notes" / "release.md"
     assert main(["diff", str(v1), str(v2), "--output", str(notes)]) == 0
     assert capsys.readouterr().out == ""
@@ -169,9 +173,9 @@ def test_refs_builds_each_commit_with_its_own_code(tmp_path: Path, capsys):
     assert main(["--root", str(repo), "diff", "--refs", "v1.0.0", "HEAD"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("# Deck changes: v1.0.0 → HEAD\n")
-    assert "**0 added · 0 changed · 1 removed** (6 → 5 notes)" in out
+    assert "**1 removed** (6 → 5 notes)" in out
     assert '`"CardId:epam-003"`' in out
-    assert "- `ML Interview Question (mldeck)`: styling changed" in out
+    assert "## How cards look\n\n- The card layout changed: every card looks a little different" in out
     assert git(repo, "status", "--porcelain") == before  # nothing built or left inside the repo
     assert git(repo, "worktree", "list").count("\n") == 1
 
@@ -213,5 +217,5 @@ def test_a_note_folded_into_another_is_removed_and_points_at_its_new_note():
     assert diff.removed == [b] and diff.folded == {"gb": merged}
     assert [c.fields for c in diff.changed] == [("CardId",)]
     text = render_markdown(diff, "old", "new")
-    assert '- `"CardId:epam-002"`: Q b (its card is now part of note **alldus-t09, epam-002**)' in text
+    assert '- `"CardId:epam-002"`: Q b (merged into the note “Q a”, which keeps its reviews)' in text
     assert anki_search(merged) == '"CardId:alldus-t09, epam-002"'

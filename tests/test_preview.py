@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from bs4 import BeautifulSoup
@@ -188,6 +189,62 @@ def test_rebuild_replaces_an_earlier_preview_but_not_other_folders(tmp_path: Pat
     assert (other / "keep.txt").read_text(encoding="utf-8") == "precious"
 
 
+def test_each_card_links_to_its_file(site) -> None:
+    out, prepared = site
+    soup = BeautifulSoup((out / INDEX).read_text(encoding="utf-8"), "html.parser")
+    paths = {e.id: e.path for e in prepared.cards}
+    articles = soup.select("article.pv-card")
+    assert len(articles) == len(prepared.notes)
+    for article in articles:
+        (link,) = article.select("a.pv-file")
+        target = (out / unquote(link["href"])).resolve()
+        assert target == paths[article["data-card-id"]].resolve() and target.is_file()
+        assert link.get_text() == target.relative_to(out.parent.parent.resolve()).as_posix()
+
+
+def _one_card(root: Path, name: str, answer: str) -> None:
+    (root / "cards" / "epam").mkdir()
+    (root / "cards" / "epam" / name).write_text(
+        "---\nid: epam-007\nsource: epam\nref: 7\ndifficulty: basic\ntopics: [fundamentals]\n"
+        f"answer_origin: deck\n---\n\n# What is $x$?\n\n{answer}\n\n## Key point\n\nIt is x.\n",
+        encoding="utf-8",
+    )
+
+
+def test_with_the_repository_address_set_cards_link_to_the_forges_edit_page(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    _one_card(root, "007-a b#c.md", "The answer.")
+    (root / "pyproject.toml").write_text('[project]\nname = "x"\nurls = { Repository = "https://github.com/o/r" }\n')
+    result = build_preview(root, math="mathml")
+    soup = BeautifulSoup(result.index.read_text(encoding="utf-8"), "html.parser")
+    (link,) = soup.select("a.pv-file")
+    assert link["href"] == "https://github.com/o/r/edit/main/cards/epam/007-a%20b%23c.md"
+    assert link.get_text() == "Edit cards/epam/007-a b#c.md" and link["rel"] == ["noopener"]
+
+
+def test_maths_by_mathjax_when_installed_else_mathml(tmp_path: Path, monkeypatch) -> None:
+    from mldeck.preview import mathjax, site
+
+    root = copy_project(tmp_path / "project")
+    _one_card(root, "007-q.md", "$$\\begin{aligned} a &= b \\\\ c &= \\arg\\max_x f(x) \\end{aligned}$$")
+    installed = mathjax.find_mathjax()
+    if installed is not None:
+        result = build_preview(root, tmp_path / "mj", math="auto")
+        page = result.index.read_text(encoding="utf-8")
+        assert result.mathjax == installed.version and result.math_problems == []
+        assert '<script src="_mathjax/config.js"></script>' in page and "_mathjax/tex-chtml.js" in page
+        assert "\\begin{aligned}" in page and "<math" not in page  # TeX, as Anki receives it
+        assert (tmp_path / "mj" / "_mathjax" / "output" / "chtml" / "fonts" / "woff-v2").is_dir()
+        assert (tmp_path / "mj" / "_mathjax" / "input" / "tex" / "extensions" / "mathtools.js").is_file()
+    monkeypatch.setattr(site, "find_mathjax", lambda: None)
+    result = build_preview(root, tmp_path / "ml", math="auto")
+    page = result.index.read_text(encoding="utf-8")
+    assert result.mathjax is None and "_mathjax" not in page and not (tmp_path / "ml" / "_mathjax").exists()
+    assert result.math_problems and "unknown command \\arg" in result.math_problems[0]  # shown as TeX, reported
+    with pytest.raises(DeckError, match="MathJax 3 is not installed"):
+        build_preview(root, tmp_path / "none", math="mathjax")
+
+
 # --- in the browser ------------------------------------------------------------------------------
 
 
@@ -208,6 +265,7 @@ def browser_page(site):
         page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
         page.on("request", lambda r: None if r.url.startswith(("file:", "data:")) else remote.append(r.url))
         page.goto((out / INDEX).as_uri(), wait_until="load")
+        _math_settled(page)
         yield page, prepared, errors, remote
         context.close()
         browser.close()
@@ -215,6 +273,12 @@ def browser_page(site):
 
 def _visible(page) -> int:
     return page.locator("article.pv-card:visible").count()
+
+
+def _math_settled(page) -> None:
+    """Wait until MathJax (when the page has it) has typeset what is shown."""
+    if page.get_attribute("body", "data-math") == "mathjax":
+        page.wait_for_function("document.body.dataset.mathDone === 'yes'", timeout=60_000)
 
 
 def _set_filters(page, source: str = "", difficulty: str = "", topic: str = "", search: str = "") -> int:
@@ -284,6 +348,90 @@ def test_filters_and_search_show_the_matching_cards(browser_page) -> None:
     assert errors == []
 
 
+def _option_counts(page, select: str) -> dict[str, int]:
+    texts = page.eval_on_selector_all(f"{select} option", "os => os.map(o => [o.value, o.textContent])")
+    return {value: int(re.search(r"\((\d+)\)$", text).group(1)) for value, text in texts}
+
+
+@pytest.mark.browser
+def test_filter_counts_follow_the_other_filters(browser_page) -> None:
+    page, prepared, errors, _ = browser_page
+    notes = prepared.notes
+    n = len(notes)
+    assert _set_filters(page) == n
+    levels = _option_counts(page, "#pv-difficulty")
+    assert levels[""] == n and levels["advanced"] == sum(x.difficulty == "advanced" for x in notes)
+    source = sorted({s for x in notes for s in x.sources})[-1]
+    _set_filters(page, source=source)
+    in_source = [x for x in notes if source in x.sources]
+    levels = _option_counts(page, "#pv-difficulty")
+    assert levels[""] == len(in_source) < n
+    for level in ("basic", "intermediate", "advanced"):
+        assert levels.get(level, 0) == sum(x.difficulty == level for x in in_source)
+    topics = _option_counts(page, "#pv-topic")
+    assert topics[""] == len(in_source)
+    assert all(topics[t] == sum(f"ml-interview::topic::{t}" in x.tags for x in in_source) for t in topics if t)
+    assert _option_counts(page, "#pv-source")[""] == n  # a filter's own options ignore it
+    _set_filters(page, source=source, difficulty="advanced")
+    assert _option_counts(page, "#pv-source")[source] == sum(
+        source in x.sources and x.difficulty == "advanced" for x in notes
+    )
+    _set_filters(page)
+    assert errors == []
+
+
+@pytest.mark.browser
+def test_the_filters_live_in_the_url(browser_page) -> None:
+    page, prepared, errors, _ = browser_page
+    notes = prepared.notes
+    source = sorted({s for x in notes for s in x.sources})[0]
+    expected = _set_filters(page, source=source, difficulty="intermediate", search="model")
+    assert page.url.endswith(f"#source={source}&difficulty=intermediate&q=model")
+    other = page.context.new_page()
+    other.goto(page.url)
+    _math_settled(other)
+    assert other.input_value("#pv-source") == source and other.input_value("#pv-difficulty") == "intermediate"
+    assert other.input_value("#pv-search") == "model" and _visible(other) == expected
+    other.goto(page.url.split("#")[0] + "#source=%3Cscript%3E&topic=nope&q=%3Cb%3Eb")
+    assert other.input_value("#pv-source") == "" and other.input_value("#pv-topic") == ""
+    assert other.input_value("#pv-search") == "<b>b" and other.locator("#pv-search b").count() == 0
+    one = notes[0].entry_id
+    other.goto(page.url.split("#")[0] + f"#card-{one}")  # a card anchor keeps its meaning
+    assert other.url.endswith(f"#card-{one}") and _visible(other) == len(notes)
+    other.close()
+    _set_filters(page)
+    assert "#" not in page.url
+    assert errors == []
+
+
+@pytest.mark.browser
+def test_phone_toolbar_is_one_short_row(browser_page, site) -> None:
+    """At 390x844 the toolbar was ~220 px (a quarter of the screen): now one row, filters on demand."""
+    out, prepared = site
+    phone = browser_page[0].context.browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    try:
+        page = phone.new_page()
+        page.goto((out / INDEX).as_uri())
+        bar = page.locator("#pv-toolbar").bounding_box()
+        assert bar["width"] <= 390 and bar["height"] <= 56, bar
+        assert page.locator("#pv-search").is_visible() and page.locator("#pv-night").is_visible()
+        assert not page.locator("#pv-source").is_visible()
+        assert page.text_content("#pv-shown") == str(len(prepared.notes))
+        assert page.locator("article.pv-card").first.bounding_box()["y"] < bar["height"] + 20
+        page.click("#pv-more")
+        assert page.get_attribute("#pv-more", "aria-expanded") == "true"
+        assert page.locator("#pv-source").is_visible() and page.locator("#pv-topic").is_visible()
+        page.select_option("#pv-difficulty", "advanced")
+        shown = sum(x.difficulty == "advanced" for x in prepared.notes)
+        assert page.text_content("#pv-shown") == f"{shown}/{len(prepared.notes)}"
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390  # nothing sideways
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "preview-phone-toolbar.png"))
+    finally:
+        phone.close()
+
+
 @pytest.mark.browser
 def test_night_toggle_sets_ankis_body_classes_on_page_and_cards(browser_page) -> None:
     page, _, errors, _ = browser_page
@@ -322,36 +470,48 @@ def test_front_and_back(browser_page) -> None:
 
 
 @pytest.mark.browser
-def test_math_is_rendered_as_mathml(browser_page) -> None:
+def test_math_is_typeset_by_mathjax_as_in_anki(browser_page) -> None:
+    """Every formula on a shown card is typeset by MathJax 3 (CHTML, Anki's config), with its
+    fonts, from the folder next to the page: `\\begin{aligned}` and `\\arg\\max` included."""
     page, prepared, errors, _ = browser_page
-    expected = sum(n.fields[ANSWER].count('class="arithmatex"') for n in prepared.notes)
-    if expected == 0:
+    if page.get_attribute("body", "data-math") != "mathjax":
+        pytest.skip("MathJax is not installed (npm ci --prefix tools/mathjax): the preview shows MathML")
+    in_answers = sum(n.fields[ANSWER].count('class="arithmatex"') for n in prepared.notes)
+    if in_answers == 0:
         pytest.skip("no card's answer has math")
     _set_filters(page)
+    _math_settled(page)
     found = page.evaluate(
         """() => {
-          const raw = [];
-          let math = 0, sized = 0, answerMath = 0;
+          const raw = [], failed = [], hard = [];
+          let typeset = 0, sized = 0, shown = 0;
           for (const host of document.querySelectorAll('.pv-back')) {
             const root = host.shadowRoot;
-            math += root.querySelectorAll('.arithmatex math').length;
-            answerMath += root.querySelectorAll('.mld-answer .arithmatex math').length;
-            for (const m of root.querySelectorAll('math')) if (m.getBoundingClientRect().width > 0) sized++;
             for (const el of root.querySelectorAll('.arithmatex')) {
-              if (!el.querySelector('math')) raw.push(el.textContent);
+              const math = el.querySelector('mjx-container[jax="CHTML"]');
+              if (!math) { raw.push(el.textContent); continue; }
+              typeset++;
+              if (math.querySelector('mjx-merror')) failed.push(el.outerHTML.slice(0, 200));
+              if (!el.closest('details:not([open])')) {
+                shown++;
+                if (math.getBoundingClientRect().width > 0) sized++;
+              }
             }
             const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
             while (walk.nextNode()) {
               const node = walk.currentNode;
-              if (!node.parentElement.closest('pre, code') && /\\\\[(\\[]/.test(node.data)) raw.push(node.data);
+              const inCode = node.parentElement.closest('pre, code, mjx-container');
+              if (!inCode && /\\\\[(\\[]/.test(node.data)) raw.push(node.data);
             }
           }
-          return {math, sized, answerMath, raw};
+          const fonts = [...document.fonts].filter(f => f.family === 'MJXTEX' && f.status === 'loaded').length;
+          return {typeset, sized, shown, raw, failed, fonts};
         }"""
     )
-    assert found["raw"] == []
-    assert found["answerMath"] == expected
-    assert found["sized"] == found["math"] > 0
+    assert found["raw"] == [] and found["failed"] == []  # every formula typeset, none in error
+    assert found["typeset"] >= in_answers
+    assert found["sized"] == found["shown"] > 0
+    assert found["fonts"] == 1  # MathJax's TeX font, loaded from _mathjax/ beside the page
     assert errors == []
 
 

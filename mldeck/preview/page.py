@@ -18,6 +18,9 @@ from dataclasses import dataclass
 
 from ..notetype.model import ROOT_DECK, TAG_ROOT
 from ..taxonomy import DIFFICULTIES, TOPICS
+from .links import FileLink
+from .mathjax import CONFIG as MATHJAX_CONFIG
+from .mathjax import SCRIPT as MATHJAX_SCRIPT
 from .template import render
 
 MODEL_CSS = "_model.css"  # media names never start with "_", so these cannot clash with a card's files
@@ -38,6 +41,7 @@ class PreviewCard:
     front: str
     back: str
     search_text: str
+    file: FileLink | None = None
 
 
 def topics_of(tags: Iterable[str]) -> tuple[str, ...]:
@@ -61,19 +65,35 @@ def preview_card(
     front_template: str,
     back_template: str,
     search_fields: Mapping[str, str] | None = None,
+    file: FileLink | None = None,
 ) -> PreviewCard:
     """Render one note's sides; `search_fields` (default `fields`) feed the search text."""
     front = render(front_template, fields)
     back = render(back_template, fields, front_side=front)
     searchable = search_fields or fields
     text = " ".join(plain_text(searchable.get(f, "")) for f in SEARCH_FIELDS)
-    return PreviewCard(card_id, deck, difficulty, sources, topics_of(tags), front, back, text)
+    return PreviewCard(card_id, deck, difficulty, sources, topics_of(tags), front, back, text, file)
 
 
-def _options(label: str, choices: list[tuple[str, str, int]]) -> str:
-    opts = [f'<option value="">{html.escape(label)}</option>']
-    opts += [f'<option value="{html.escape(v)}">{html.escape(text)} ({n})</option>' for v, text, n in choices]
+def _options(label: str, choices: list[tuple[str, str, int]], total: int) -> str:
+    """<option>s whose counts the page script keeps in step with the other filters (data-label)."""
+    opts = [f'<option value="" data-label="{html.escape(label)}">{html.escape(label)} ({total})</option>']
+    opts += [
+        f'<option value="{html.escape(v)}" data-label="{html.escape(text)}">{html.escape(text)} ({n})</option>'
+        for v, text, n in choices
+    ]
     return "".join(opts)
+
+
+def _file_link(link: FileLink | None) -> str:
+    if link is None:
+        return ""
+    if link.edit:
+        title, extra, verb = "Edit this card's file on the forge", ' target="_blank" rel="noopener"', "Edit "
+    else:
+        title, extra, verb = "This card's file: open it in your editor", "", ""
+    href = html.escape(link.href, quote=True)
+    return f'<a class="pv-file" href="{href}" title="{title}"{extra}>{verb}{html.escape(link.label)}</a>'
 
 
 def _side(css_href: str, body: str, side: str, hidden: bool) -> str:
@@ -103,24 +123,39 @@ def _article(card: PreviewCard) -> str:
         f'<article class="pv-card" {attr_text}>'
         f'<header class="pv-card-head"><a class="pv-id" href="#card-{html.escape(card.card_id)}">'
         f"{html.escape(card.card_id)}</a>"
-        f'<span class="pv-deck">{html.escape(deck)}</span><span class="pv-topics">{chips}</span>'
+        f'<span class="pv-deck">{html.escape(deck)}</span><span class="pv-topics">{chips}</span>{_file_link(card.file)}'
         f'<button type="button" class="pv-flip" aria-pressed="false">Show front</button></header>'
         f"{_side(MODEL_CSS, card.front, 'front', hidden=True)}{_side(MODEL_CSS, card.back, 'back', hidden=False)}"
         "</article>"
     )
 
 
-def page_html(cards: list[PreviewCard], publishers: Mapping[str, str], skipped: int = 0, title: str = "") -> str:
-    """The whole preview page. `publishers` maps a source name to its display name."""
+def _math_head(mathjax: str | None) -> str:
+    if mathjax is None:
+        return ""
+    return f'<script src="{MATHJAX_CONFIG}"></script>\n<script src="{MATHJAX_SCRIPT}" defer></script>\n'
+
+
+def page_html(
+    cards: list[PreviewCard],
+    publishers: Mapping[str, str],
+    skipped: int = 0,
+    title: str = "",
+    mathjax: str | None = None,
+) -> str:
+    """The whole preview page. `publishers` maps a source name to its display name; `mathjax` is
+    the MathJax version next to the page (None: the fields already hold MathML)."""
     title = title or f"{ROOT_DECK}: card preview"
+    n = len(cards)
     by_source = Counter(s for c in cards for s in c.sources)
     by_level = Counter(c.difficulty for c in cards)
     by_topic = Counter(t for c in cards for t in c.topics)
     topic_order = [t for t in TOPICS if t in by_topic] + sorted(t for t in by_topic if t not in TOPICS)
-    sources = _options("All sources", [(s, publishers.get(s, s), by_source[s]) for s in sorted(by_source)])
-    levels = _options("All levels", [(d, d.capitalize(), by_level[d]) for d in DIFFICULTIES if by_level[d]])
-    topics = _options("All topics", [(t, t, by_topic[t]) for t in topic_order])
+    sources = _options("All sources", [(s, publishers.get(s, s), by_source[s]) for s in sorted(by_source)], n)
+    levels = _options("All levels", [(d, d.capitalize(), by_level[d]) for d in DIFFICULTIES if by_level[d]], n)
+    topics = _options("All topics", [(t, t, by_topic[t]) for t in topic_order], n)
     note = f" · {skipped} card(s) without an answer are left out, as in the deck" if skipped else ""
+    maths = f"MathJax {mathjax}, as in Anki" if mathjax else "MathML (MathJax is not installed)"
     return f"""<!doctype html>
 <html lang="en">
 <head>
@@ -128,21 +163,24 @@ def page_html(cards: list[PreviewCard], publishers: Mapping[str, str], skipped: 
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(title)}</title>
 <link rel="stylesheet" href="{PAGE_CSS}">
-<script src="{PAGE_JS}" defer></script>
+{_math_head(mathjax)}<script src="{PAGE_JS}" defer></script>
 </head>
-<body class="pv-page">
-<header class="pv-toolbar">
+<body class="pv-page" data-math="{"mathjax" if mathjax else "mathml"}">
+<header class="pv-toolbar" id="pv-toolbar">
+<div class="pv-bar">
 <h1>{html.escape(title)}</h1>
-<form class="pv-controls" role="search">
+<input type="search" id="pv-search" placeholder="Search cards or ids" aria-label="Search" autocomplete="off">
+<button type="button" id="pv-more" aria-expanded="false" aria-controls="pv-controls">Filters
+<span id="pv-shown">{n}</span></button>
+<button type="button" id="pv-night" aria-pressed="false">Night</button>
+</div>
+<form class="pv-controls" id="pv-controls" role="search">
 <label>Source <select id="pv-source">{sources}</select></label>
 <label>Difficulty <select id="pv-difficulty">{levels}</select></label>
 <label>Topic <select id="pv-topic">{topics}</select></label>
-<label class="pv-search-label">Search <input type="search" id="pv-search" placeholder="words in a card or its id"
- autocomplete="off"></label>
 <button type="button" id="pv-sides" aria-pressed="false">Show fronts</button>
-<button type="button" id="pv-night" aria-pressed="false">Night mode</button>
+<p class="pv-status"><span id="pv-count">{n} of {n} cards</span>{html.escape(note)} · maths: {html.escape(maths)}</p>
 </form>
-<p class="pv-status"><span id="pv-count">{len(cards)} of {len(cards)} cards</span>{html.escape(note)}</p>
 </header>
 <main id="pv-cards">
 {chr(10).join(_article(c) for c in cards)}
