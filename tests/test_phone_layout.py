@@ -56,7 +56,6 @@ MAX_SCREENS = 2  # no note taller than this many phone screens, <details> closed
 ONE_SCREEN_SHARE = 0.90  # the target: this share of notes within one phone screen
 
 
-
 def _need_browser_and_mathjax() -> None:
     missing = []
     if CHROMIUM is None:
