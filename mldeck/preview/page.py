@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ..notetype.model import ROOT_DECK, TAG_ROOT
+from ..notetype.model import FIELDS, ROOT_DECK, TAG_ROOT
 from ..taxonomy import DIFFICULTIES, TOPICS
 from .links import FileLink
 from .mathjax import CONFIG as MATHJAX_CONFIG
@@ -26,7 +26,7 @@ from .template import render
 MODEL_CSS = "_model.css"  # media names never start with "_", so these cannot clash with a card's files
 PAGE_CSS = "_preview.css"
 PAGE_JS = "_preview.js"
-SEARCH_FIELDS = ("Question", "Answer", "EditorNote", "SourceAnswer", "OtherSources", "Context", "CardId")
+SEARCH_FIELDS = FIELDS  # every field: a new one is searchable without a second list to update
 
 
 @dataclass(frozen=True)
