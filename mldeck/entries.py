@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -282,16 +282,18 @@ def _outside(path: Path, cards_dir: Path) -> bool:
         return True
 
 
-def read_entries(cards_dir: Path) -> list[Entry]:
+def read_entries(cards_dir: Path, read: Callable[[Path], Entry] = read_entry) -> list[Entry]:
     """Read every card; collect all problems (bad files, duplicate ids) before raising."""
-    cards, problems = scan_entries(cards_dir)
+    cards, problems = scan_entries(cards_dir, read)
     if problems:
         raise DeckError(problems)
     return cards
 
 
-def scan_entries(cards_dir: Path) -> tuple[list[Entry], list[Problem]]:
-    """Every card that reads cleanly, and the problems of the rest (for lint, which goes on)."""
+def scan_entries(cards_dir: Path, read: Callable[[Path], Entry] = read_entry) -> tuple[list[Entry], list[Problem]]:
+    """Every card that reads cleanly, and the problems of the rest (for lint, which goes on).
+
+    `read` parses one file: `read_entry`, or a cache in front of it (mldeck/entry_cache.py)."""
     cards: list[Entry] = []
     problems: list[Problem] = []
     seen: dict[str, Entry] = {}
@@ -300,7 +302,7 @@ def scan_entries(cards_dir: Path) -> tuple[list[Entry], list[Problem]]:
             problems.append(Problem(path, 1, "card file is a symlink to a file outside cards/"))
             continue
         try:
-            card = read_entry(path)
+            card = read(path)
         except DeckError as exc:
             problems += exc.problems
             continue

@@ -19,7 +19,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from .. import fences
-from .code import CSS_CLASS, DIAGRAM_LANGS, known_language
+from .code import CSS_CLASS, DIAGRAM_LANGS, highlight_block, known_language
 from .media import MediaError, MediaStore
 from .sanitize import sanitize
 
@@ -94,6 +94,11 @@ class _ImageExtension(Extension):
         md.treeprocessors.register(_Images(md, self.renderer), "mldeck-images", 1)
 
 
+def _code_format(source: str, language: str, *_args, **_kwargs) -> str:
+    """Superfences' formatter for every code fence: Pygments with a lexer and formatter built once."""
+    return highlight_block(source, language)
+
+
 class RenderError(ValueError):
     """Rendering failed; `problems` holds (line offset, message) pairs."""
 
@@ -111,7 +116,8 @@ class Renderer:
         self.errors: list[tuple[str, str]] = []
         self._diagram_errors: list[tuple[str, str]] = []
         self._captions: dict[str, list[str]] = {}
-        custom = [{"name": lang, "class": "diagram", "format": self._fence_format} for lang in DIAGRAM_LANGS]
+        custom = [{"name": "*", "class": CSS_CLASS, "format": _code_format}]
+        custom += [{"name": lang, "class": "diagram", "format": self._fence_format} for lang in DIAGRAM_LANGS]
         self.md = markdown.Markdown(
             extensions=["pymdownx.superfences", "pymdownx.arithmatex", "pymdownx.highlight", "tables", "sane_lists",
                         "pymdownx.tilde", "def_list", _ImageExtension(self)],
