@@ -18,9 +18,22 @@ from .entries import Entry, read_entry
 from .errors import DeckError, Problem
 from .fsio import write_atomic
 from .localcache import Seal
+from .sources import Source
+from .validate import entry_problems
 
 FILE = "entries.bin"
-READER_CODE = ("entries.py", "frontmatter.py", "sections.py", "fences.py", "taxonomy.py", "errors.py")
+READER_CODE = (
+    "entries.py",
+    "frontmatter.py",
+    "sections.py",
+    "fences.py",
+    "taxonomy.py",
+    "errors.py",
+    "validate.py",
+    "prose.py",
+    "diagram_kinds.py",
+    "sources.py",
+)
 Row = tuple[tuple[int, int, int, int], object]
 
 
@@ -53,22 +66,45 @@ class EntryCache:
         self.path = folder / FILE if folder is not None else None
         self.seal = Seal(folder)
         self.version = reader_version()
-        self.rows: dict[str, Row] = self._load()
+        self.rows, self.checks = self._load()
         self.seen: dict[str, Row] = {}
+        self.checked: dict[str, tuple[object, str, list]] = {}
         self.parsed = 0
 
-    def _load(self) -> dict[str, Row]:
+    def _load(self) -> tuple[dict[str, Row], dict[str, tuple[object, str, list]]]:
         if self.path is None or not self.seal.usable or self.path.is_symlink() or not self.path.is_file():
-            return {}
+            return {}, {}
         try:
             data = self.path.read_bytes()
             mac, body = data[:64].decode("ascii"), data[64:]
             if not self.seal.check(body, mac):
-                return {}
-            version, rows = marshal.loads(body)
+                return {}, {}
+            version, rows, checks = marshal.loads(body)
         except (OSError, ValueError, EOFError, TypeError, UnicodeDecodeError):
-            return {}
-        return rows if version == self.version and isinstance(rows, dict) else {}
+            return {}, {}
+        ok = version == self.version and isinstance(rows, dict) and isinstance(checks, dict)
+        return (rows, checks) if ok else ({}, {})
+
+    def stat_key(self, path: Path) -> str:
+        """What identifies the file's content for this build (its stat key), "" when unknown."""
+        row = self.seen.get(str(path))
+        return f"{path}|{row[0]}" if row is not None else ""
+
+    def check(self, entry: Entry, source: Source | None) -> list[Problem]:
+        """`validate.entry_problems`, remembered per file and kind of source."""
+        name = str(entry.path)
+        row = self.seen.get(name)
+        if row is None or entry.path is None:
+            return entry_problems(entry, source)
+        kind = "none" if source is None else ("original" if source.original else "article")
+        cached = self.checks.get(name)
+        if cached is not None and cached[0] == row[0] and cached[1] == kind:
+            self.checked[name] = cached
+            return [Problem(entry.path, line, msg, level) for line, msg, level in cached[2]]
+        problems = entry_problems(entry, source)
+        self.parsed += 0 if cached is None else 1  # a changed verdict must be saved
+        self.checked[name] = (row[0], kind, [(p.line, p.message, p.level) for p in problems])
+        return problems
 
     def read(self, path: Path) -> Entry:
         name = str(path)
@@ -96,9 +132,9 @@ class EntryCache:
         """Keep the rows of the files read this time (deleted cards drop out)."""
         if self.path is None or not self.seal.usable or self.path.is_symlink():
             return
-        if not self.parsed and self.seen.keys() == self.rows.keys():
+        if not self.parsed and self.seen.keys() == self.rows.keys() and self.checked.keys() == self.checks.keys():
             return  # nothing new to remember
-        body = marshal.dumps((self.version, self.seen))
+        body = marshal.dumps((self.version, self.seen, self.checked))
         try:
             write_atomic(self.path, self.seal.sign(body).encode("ascii") + body)
         except OSError:

@@ -14,6 +14,7 @@ checkout holding the mldeck package when that is another one.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +60,9 @@ class ModTimes:
         self.model = self.code_times.latest(template_paths())
 
     def rel(self, path: Path) -> str:
+        text, root = str(path), str(self.root)
+        if text.startswith(root + os.sep):
+            return text[len(root) + 1 :].replace(os.sep, "/")
         return path.relative_to(self.root).as_posix()
 
     def inputs(self, group: list[Entry], media_refs: Iterable[str]) -> NoteInputs:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import json
@@ -15,12 +16,14 @@ from ..entry_cache import EntryCache
 from ..errors import DeckError, Problem
 from ..localcache import cache_dir, within
 from ..notetype.model import ROOT_DECK, deck_ids, make_model
-from ..render.cards import RenderRun, media_folder_problems, problems_at, render_texts
+from ..render.cache import Rendered
+from ..render.cards import TextRenderer, media_folder_problems, problems_at, text_renderer
 from ..sections import KEYS
 from ..sources import Source, load_sources
 from ..taxonomy import DIFFICULTIES
 from ..validate import validate
 from .inputs import PACKAGE_ROOT, ModTimes, code_paths
+from .note_cache import CachedNote, NoteCache, notes_version
 from .notes import Filters, NoteSpec, build_note
 from .stamp import Stamps
 
@@ -51,14 +54,16 @@ class BuildResult:
 
 def _digest(h: hashlib._Hash, base: Path, rels: list[str], content: bool) -> None:
     for rel in rels:
+        path = os.path.join(base, rel)
         try:
-            st = (base / rel).stat()
+            st = os.stat(path)
         except OSError:
             h.update(f"{rel}|missing|".encode())
             continue
         h.update(f"{rel}|{st.st_size}|{st.st_mtime_ns}|{st.st_ctime_ns}|".encode())
         if content:
-            h.update(hashlib.sha256((base / rel).read_bytes()).digest())
+            with open(path, "rb") as fh:
+                h.update(hashlib.sha256(fh.read()).digest())
 
 
 def inputs_key(root: Path, opts: BuildOptions, mods: ModTimes) -> str:
@@ -68,7 +73,8 @@ def inputs_key(root: Path, opts: BuildOptions, mods: ModTimes) -> str:
     h.update(json.dumps([sorted(mods.times.committed.items()), sorted(mods.times.dirty)]).encode())
     if mods.code_times is not mods.times:
         h.update(json.dumps([sorted(mods.code_times.committed.items()), sorted(mods.code_times.dirty)]).encode())
-    _digest(h, root, [p.relative_to(root).as_posix() for p in entry_files(root / "cards")], content=False)
+    cards = str(root / "cards")
+    _digest(h, root, ["cards" + str(p)[len(cards) :] for p in entry_files(root / "cards")], content=False)
     for folder in ("media", "sources"):
         files = sorted(p for p in (root / folder).rglob("*") if p.is_file()) if (root / folder).is_dir() else []
         _digest(h, root, [p.relative_to(root).as_posix() for p in files], content=True)
@@ -138,51 +144,91 @@ class Prepared:
     model_mod: int = 0
 
 
-def read_project(root: Path, cache: Path | None) -> tuple[dict[str, Source], list[Entry], dict[str, list[Entry]]]:
+def read_project(root: Path, reader: EntryCache) -> tuple[dict[str, Source], list[Entry], dict[str, list[Entry]]]:
     """Sources, entries and note groups of the project, or DeckError with every problem."""
     sources = load_sources(root / "sources")
-    reader = EntryCache(cache)
     entries, problems = scan_entries(root / "cards", reader.read)
+    groups, invalid = validate(entries, sources, reader.check)
     reader.save()
-    groups, invalid = validate(entries, sources)
     problems += invalid + media_folder_problems(root)
     if problems:
         raise DeckError(problems)
     return sources, entries, groups
 
 
-def render_entries(root: Path, entries: list[Entry], opts: BuildOptions) -> RenderRun:
-    """Every text of every entry, rendered; DeckError at the entries' lines if any fails."""
-    run = render_texts(root, [t for c in entries for key in KEYS if (t := c.text(key))], opts.diagrams, opts.quiet)
-    problems = [p for c in entries for key in KEYS if (t := c.text(key)) for p in problems_at(run[t], c, key)]
+def render_entries(renderer: TextRenderer, entries: list[Entry]) -> dict[str, Rendered]:
+    """Every text of `entries`, rendered; DeckError at the entries' lines if any fails."""
+    results = renderer.render_many([t for c in entries for key in KEYS if (t := c.text(key))])
+    problems = [p for c in entries for key in KEYS if (t := c.text(key)) for p in problems_at(results[t], c, key)]
     if problems:
         raise DeckError(problems)
-    return run
+    return results
+
+
+@dataclass
+class _Made:
+    """Notes made in this build or taken from the note cache, with the bytes of their pictures."""
+
+    notes: dict[str, NoteSpec] = field(default_factory=dict)
+    used: dict[str, list[str]] = field(default_factory=dict)  # primary id -> media/ references
+    media: dict[str, bytes] = field(default_factory=dict)
+
+
+def _texts(group: list[Entry]) -> list[str]:
+    return [t for c in group for key in KEYS if (t := c.text(key))]
+
+
+def _from_cache(cache: NoteCache, keys: dict[str, str], renderer: TextRenderer) -> _Made:
+    """The notes the cache has, when their pictures are still what they were made with."""
+    made = _Made()
+    for primary_id, key in keys.items():
+        hit = cache.get(key)
+        pictures = renderer.pictures(hit.used, hit.spec.media) if hit is not None else None
+        if hit is not None and pictures is not None:
+            made.notes[primary_id], made.used[primary_id] = hit.spec, list(hit.used)
+            made.media.update(pictures)
+            cache.keep(key, hit)
+    return made
+
+
+def make_notes(root: Path, opts: BuildOptions, groups: dict[str, list[Entry]], sources: dict[str, Source],
+               reader: EntryCache, renderer: TextRenderer) -> _Made:  # fmt: skip
+    """A note per group with an answer: from the note cache, else rendered and made."""
+    cache = NoteCache(cache_dir(root), notes_version(opts.split, sources))
+    live = {pid: g for pid, g in groups.items() if g[0].answer_origin != "missing"}
+    stats = {pid: [reader.stat_key(c.path) if c.path else "" for c in g] for pid, g in live.items()}
+    keys = {pid: cache.key(parts) for pid, parts in stats.items() if all(parts)}
+    made = _from_cache(cache, keys, renderer)
+    results = render_entries(renderer, [c for pid, g in groups.items() if pid not in made.notes for c in g])
+    for pid in sorted(set(live) - set(made.notes)):
+        group = live[pid]
+        used = {src: name for t in _texts(group) for src, name in results[t].used.items()}
+        note = build_note(group, sources, lambda text, _e, _k: results[text].html, opts.split, 0)
+        made.notes[pid], made.used[pid] = note, list(used)
+        made.media.update({n: d for t in _texts(group) for n, d in results[t].media.items()})
+        if pid in keys:
+            cache.keep(keys[pid], CachedNote(note, used))
+    cache.save()
+    return made
 
 
 def prepare_notes(root: Path, opts: BuildOptions, mods: ModTimes | None = None) -> Prepared:
     """Read, validate and render every card; group duplicates; apply filters. Raises DeckError."""
     mods = mods or ModTimes(root, opts.code_root)
-    sources, entries, groups = read_project(root, cache_dir(root))
-    run = render_entries(root, entries, opts)
-
-    def render(text: str, _entry: Entry, _key: str) -> str:
-        return run[text].html
-
-    notes: list[NoteSpec] = []
-    skipped: list[Entry] = []
-    for primary_id in sorted(groups):
-        group = groups[primary_id]
-        if group[0].answer_origin == "missing":
-            skipped.append(group[0])
-            continue
-        refs = [src for c in group for key in KEYS if (t := c.text(key)) for src in run[t].used]
-        notes.append(build_note(group, sources, render, opts.split, mods.note_mod(mods.inputs(group, refs))))
+    reader = EntryCache(cache_dir(root))
+    sources, entries, groups = read_project(root, reader)
+    renderer = text_renderer(root, opts.diagrams, opts.quiet)
+    try:
+        made = make_notes(root, opts, groups, sources, reader, renderer)
+    finally:
+        renderer.close()
+    notes = [dataclasses.replace(made.notes[pid], mod=mods.note_mod(mods.inputs(groups[pid], made.used[pid])))
+             for pid in sorted(made.notes)]  # fmt: skip
+    skipped = [g[0] for pid, g in sorted(groups.items()) if g[0].answer_origin == "missing"]
     check_filters(opts.filters, sources, notes)
     notes = [n for n in notes if opts.filters.keep(n)]
-    shown = {name: data for r in run.results.values() for name, data in r.media.items()}
-    media = {name: shown[name] for name in sorted({m for n in notes for m in n.media})}
-    return Prepared(notes, skipped, media, sources, entries, run.rendered, run.cached, mods.model)
+    media = {name: made.media[name] for name in sorted({m for n in notes for m in n.media})}
+    return Prepared(notes, skipped, media, sources, entries, renderer.misses, renderer.hits, mods.model)
 
 
 def output_path(root: Path, opts: BuildOptions) -> Path:

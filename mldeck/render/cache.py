@@ -98,6 +98,21 @@ class RenderCache:
             generated[name] = data
         return CachedEntry(str(entry["html"]), dict(entry["used"]), generated)
 
+    def generated(self, names: list[str]) -> dict[str, bytes] | None:
+        """Generated files by name, each checked against its name; None if one is missing."""
+        found = {}
+        if self.conn is None:
+            return None if names else {}
+        try:
+            for name in names:
+                row = self.conn.execute("select data from media where name = ?", (name,)).fetchone()
+                if row is None or packaged_name(bytes(row[0]), Path(name).suffix) != name:
+                    return None
+                found[name] = bytes(row[0])
+        except sqlite3.Error:
+            return None
+        return found
+
     def put(self, key: str, value: Rendered) -> None:
         if not value.problems:
             self.new[key] = value

@@ -146,6 +146,22 @@ class TextRenderer:
             return None
         return Rendered(html_text, {n: media[n] for n in sorted(shown)}, used)
 
+    def pictures(self, used: dict[str, str], names: tuple[str, ...]) -> dict[str, bytes] | None:
+        """The bytes of the packaged files `names` that an earlier render made: `media/` files
+        (`used`: reference -> name) read again, diagrams from the cache; None if any changed."""
+        media: dict[str, bytes] = {}
+        for src, name in used.items():
+            try:
+                if self.media.resolve(src) != name:
+                    return None
+            except MediaError:
+                return None
+            media[name] = self.media.files[name]
+        generated = self.cache.generated([n for n in names if n not in media])
+        if generated is None:
+            return None
+        return {n: (media | generated)[n] for n in names}
+
     def render_many(self, texts: Iterable[str]) -> dict[str, Rendered]:
         """Every distinct text, rendered."""
         results: dict[str, Rendered] = {}
