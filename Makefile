@@ -6,15 +6,32 @@ ARGS   ?=
 
 .PHONY: deck test cards fetch lint bench preview format clean
 
-$(VENV)/.runtime: pyproject.toml
+# Dependencies come from the lock files (exact versions and hashes, one set for Python 3.10-3.13,
+# so a commit builds the same bytes everywhere); `make lock` re-pins them from pyproject.toml.
+LOCK_DECK := requirements/deck.txt
+LOCK_DEV  := requirements/dev.txt
+
+$(VENV)/.runtime: $(LOCK_DECK) pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e .
+	$(PY) -m pip install -q --require-hashes -r $(LOCK_DECK)
+	$(PY) -m pip install -q --no-deps -e .
 	@touch $@
 
-$(VENV)/.dev: pyproject.toml $(VENV)/.runtime
-	$(PY) -m pip install -q -e '.[dev]'
+$(VENV)/.dev: $(LOCK_DEV) $(VENV)/.runtime
+	$(PY) -m pip install -q --require-hashes -r $(LOCK_DEV)
 	@touch $@
+
+.PHONY: lock check
+lock: $(VENV)/.runtime  ## re-pin requirements/*.txt from pyproject.toml (uv, with hashes)
+	$(PY) -m pip install -q uv
+	$(PY) -m uv pip compile pyproject.toml --python-version 3.10 --generate-hashes -q -o $(LOCK_DECK)
+	$(PY) -m uv pip compile pyproject.toml --extra dev --python-version 3.10 --generate-hashes -q -o $(LOCK_DEV)
+
+check: $(VENV)/.dev  ## the quick loop before a pull request: ruff, card lint, snippets and the fast tests
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) build_deck.py lint
+	$(PY) -m pytest -q -m "not slow and not browser" $(ARGS)
 
 # MathJax 3 as Anki ships it and the Roboto font, for the layout test (tests/layout.py): npm, pinned by the lock.
 MATHJAX := tools/mathjax/node_modules/mathjax/es5/tex-chtml.js
