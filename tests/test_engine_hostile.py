@@ -18,7 +18,7 @@ import pytest
 from mldeck.cli import main
 from mldeck.entries import Entry, format_entry
 from mldeck.localcache import Seal
-from mldeck.render import sandbox
+from mldeck.render import diagram_child, sandbox
 from mldeck.render.diagrams import DiagramCache
 from mldeck.render.markdown import Renderer, RenderError
 from mldeck.render.media import MediaStore
@@ -155,7 +155,7 @@ def test_an_oversized_picture_is_refused_in_the_child(monkeypatch):
     monkeypatch.setattr(sandbox, "MAX_SVG_BYTES", 100)
     assert (
         "larger than"
-        in sandbox._answer({"language": "vega-lite", "source": json.dumps(POINT), "theme": "light"})["error"]
+        in diagram_child._answer({"language": "vega-lite", "source": json.dumps(POINT), "theme": "light"})["error"]
     )
 
 

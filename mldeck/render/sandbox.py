@@ -11,7 +11,8 @@ child process each of these becomes a message about the diagram, not a dead or s
   to matter would stop it starting) -> the child dies, the diagram is refused;
 - output: an SVG over `MAX_SVG_BYTES` is refused in the child.
 
-One child serves a whole build (requests are JSON lines) and is started again after a failure.
+One child (diagram_child.py) serves a whole build, a JSON request and answer a line, and is started
+again after a failure.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class Sandbox:
     def _start(self) -> subprocess.Popen[bytes]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHONSTARTUP")}
         return subprocess.Popen(
-            [sys.executable, "-m", "mldeck.render.sandbox"],
+            [sys.executable, "-m", "mldeck.render.diagram_child"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -100,34 +101,3 @@ def shared() -> Sandbox:
         _SHARED = Sandbox()
         atexit.register(_SHARED.close)
     return _SHARED
-
-
-def _answer(request: dict) -> dict:
-    from .diagrams import ENGINES
-
-    engine = ENGINES.get(str(request.get("language")))
-    if engine is None:
-        return {"error": f"no renderer for {request.get('language')!r}"}
-    try:
-        svg = engine.render(str(request["source"]), str(request["theme"]))
-    except ValueError as exc:
-        return {"error": str(exc)}
-    except (SystemExit, KeyboardInterrupt):
-        raise
-    except BaseException as exc:  # noqa: BLE001 - a Rust panic arrives as a BaseException
-        return {"error": f"the renderer failed: {str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}"}
-    if len(svg.encode("utf-8")) > MAX_SVG_BYTES:
-        return {"error": f"the picture would be larger than {MAX_SVG_BYTES >> 20} MiB: draw fewer marks"}
-    return {"svg": svg}
-
-
-def serve() -> None:
-    """The child: one JSON request a line on stdin, one JSON answer a line on stdout."""
-    out = sys.stdout.buffer
-    for line in sys.stdin.buffer:
-        out.write(json.dumps(_answer(json.loads(line))).encode() + b"\n")
-        out.flush()
-
-
-if __name__ == "__main__":
-    serve()
