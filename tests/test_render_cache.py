@@ -9,19 +9,21 @@ from mldeck.render.cards import TextRenderer, plain_html
 from mldeck.render.markdown import Renderer
 from mldeck.render.media import MediaStore
 from tests.anki_helpers import build
-from tests.helpers import ROOT, copy_project
+from tests.helpers import FIXTURE, copy_fixture, copy_project
 
 
 def test_fast_path_equals_markdown_on_every_question_and_context(tmp_path: Path):
     renderer = Renderer(MediaStore(tmp_path))
     used = 0
-    for card in read_entries(ROOT / "cards"):
+    cards = read_entries(FIXTURE / "cards")
+    for card in cards:
         for text in (card.question, card.text("context"), "Plain text & more: 5 < 6?", "A line\nsplit"):
             fast = plain_html(text)
             if fast is not None:
                 used += 1
                 assert fast == renderer.render(text), text
-    assert used > 100  # the shortcut really is taken for most questions
+    assert sum(plain_html(c.question) is not None for c in cards) >= 0.7 * len(cards)  # taken for most questions
+    assert used > len(cards)
 
 
 def test_markdown_is_not_taken_for_plain(tmp_path: Path):
@@ -30,19 +32,21 @@ def test_markdown_is_not_taken_for_plain(tmp_path: Path):
 
 
 def test_parallel_and_serial_rendering_agree(tmp_path: Path, monkeypatch):
-    cards = read_entries(ROOT / "cards")
+    root = copy_fixture(tmp_path / "p")
+    cards = read_entries(root / "cards")
     texts = [t for c in cards for t in (c.answer, c.text("editor_note")) if t]
-    serial = TextRenderer(ROOT, None).render_many(texts)
+    serial = TextRenderer(root, None).render_many(texts)
     import mldeck.render.cards as rc
 
     monkeypatch.setattr(rc, "PARALLEL_FROM", 1)
-    parallel = TextRenderer(ROOT, None).render_many(texts)
+    parallel = TextRenderer(root, None).render_many(texts)
     assert serial == parallel
     assert any(r.media for r in serial.values())  # the values carry their pictures
 
 
-def test_corrupt_cache_is_ignored(tmp_path: Path):
-    root = copy_project(tmp_path / "p", with_cards=True)
+def test_corrupt_cache_is_ignored(tmp_path: Path, monkeypatch):
+    monkeypatch.delenv("MLDECK_CACHE_DIR", raising=False)
+    root = copy_fixture(tmp_path / "p")
     first = build(root, tmp_path / "a.apkg", force=True).read_bytes()
     cache = root / "build" / "cache" / "texts.sqlite"
     assert cache.is_file()
