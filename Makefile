@@ -9,15 +9,20 @@ ARGS   ?=
 PIP    := PYTHONWARNINGS=ignore $(PY) -m pip install -q --disable-pip-version-check
 
 .DEFAULT_GOAL := help
-.PHONY: help deck test cards fetch lint bench preview layout format readme release clean distclean
+.PHONY: help deck test check lock cards fetch lint bench preview layout format readme release clean distclean
 
 help:  ## this list
 	@echo "make <command> [ARGS=...]   (ARGS go to build_deck.py; \`$(PY) build_deck.py <command> --help\`)"
 	@awk 'BEGIN {FS = ":[^#]*## "} /^[a-z][a-z-]*:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
+# Dependencies come from the lock files (exact versions and hashes, one set for Python 3.10-3.13,
+# so a commit builds the same bytes everywhere); `make lock` re-pins them from pyproject.toml.
+LOCK_DECK := requirements/deck.txt
+LOCK_DEV  := requirements/dev.txt
+
 # A venv that could not be made (Debian/Ubuntu without python3-venv) is removed at once, and
 # one that has no pip is named, so a failed setup never loops on "No module named pip".
-$(VENV)/.runtime: pyproject.toml
+$(VENV)/.runtime: $(LOCK_DECK) pyproject.toml
 	@test -x $(PY) || { echo "Setting up $(VENV) (first run only: about 180 MB, a minute or two)..."; \
 	  $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
 	  echo "error: '$(PYTHON) -m venv' failed: install python3-venv (apt-get install python3-venv), then run make again" >&2; \
@@ -25,13 +30,24 @@ $(VENV)/.runtime: pyproject.toml
 	@$(PY) -m pip --version >/dev/null 2>&1 || { \
 	  echo "error: $(VENV) has no pip (made without python3-venv?): install python3-venv, run 'make distclean', then make again" >&2; \
 	  exit 1; }
-	$(PIP) --upgrade pip
-	$(PIP) -e .
+	$(PIP) --require-hashes -r $(LOCK_DECK)
+	$(PIP) --no-deps -e .
 	@touch $@
 
-$(VENV)/.dev: pyproject.toml $(VENV)/.runtime
-	$(PIP) -e '.[dev]'
+$(VENV)/.dev: $(LOCK_DEV) $(VENV)/.runtime
+	$(PIP) --require-hashes -r $(LOCK_DEV)
 	@touch $@
+
+lock: $(VENV)/.runtime  ## re-pin requirements/*.txt from pyproject.toml (uv, with hashes)
+	$(PIP) uv
+	$(PY) -m uv pip compile pyproject.toml --python-version 3.10 --generate-hashes -q -o $(LOCK_DECK)
+	$(PY) -m uv pip compile pyproject.toml --extra dev --python-version 3.10 --generate-hashes -q -o $(LOCK_DEV)
+
+check: $(VENV)/.dev  ## the quick loop before a pull request: ruff, card lint, the fast tests
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) build_deck.py lint
+	$(PY) -m pytest -q -m "not slow and not browser" $(ARGS)
 
 # MathJax 3 as Anki ships it and the Roboto font, for the layout test (tests/layout.py) and the
 # preview's maths: npm, pinned by the lock. Without npm the preview falls back to MathML.

@@ -11,8 +11,9 @@ and every key has a line.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -260,7 +261,19 @@ def format_entry(entry: Entry) -> str:
 
 
 def _candidates(cards_dir: Path) -> list[Path]:
-    return sorted(p for p in cards_dir.glob("*/*.md") if p.name.lower() != "readme.md")
+    """`cards/*/*.md` but README files, sorted: one directory scan per folder, no stat per file."""
+    found: list[str] = []
+    try:
+        folders = [d for d in os.scandir(cards_dir) if d.name[0] != "." and d.is_dir()]
+    except OSError:
+        return []
+    for folder in folders:
+        try:
+            names = [f.name for f in os.scandir(folder.path) if f.name.endswith(".md") and f.name[0] != "."]
+        except OSError:
+            continue
+        found += [f"{folder.name}/{n}" for n in names if n.lower() != "readme.md"]
+    return [cards_dir / rel for rel in sorted(found, key=lambda r: r.split("/"))]
 
 
 def entry_files(cards_dir: Path) -> list[Path]:
@@ -269,38 +282,46 @@ def entry_files(cards_dir: Path) -> list[Path]:
     Only regular files, so a caller that reads them all can't block on a pipe or read a device;
     `read_entries` reports the others as errors.
     """
-    return [p for p in _candidates(cards_dir) if p.is_file()]
+    return [p for p in _candidates(cards_dir) if os.path.isfile(p)]
 
 
-def _outside(path: Path, cards_dir: Path) -> bool:
-    """True for a card file that is a symlink (or in a symlinked folder) leading out of cards/."""
-    if not (path.is_symlink() or path.parent.is_symlink() or cards_dir.is_symlink()):
-        return False  # the common case, two cheap lstat calls: nothing to resolve
+def _outside(path: Path, cards_dir: Path, linked: dict[Path, bool]) -> bool:
+    """True for a card file that is a symlink (or in a symlinked folder) leading out of cards/.
+
+    `linked` remembers which folders are symlinks, so the common case costs one lstat a file."""
+    for folder in (cards_dir, path.parent):
+        if folder not in linked:
+            linked[folder] = os.path.islink(folder)
+    if not (linked[cards_dir] or linked[path.parent] or os.path.islink(path)):
+        return False  # nothing to resolve
     try:
         return not path.resolve().is_relative_to(cards_dir.resolve())
     except (OSError, RuntimeError):  # a symlink loop
         return True
 
 
-def read_entries(cards_dir: Path) -> list[Entry]:
+def read_entries(cards_dir: Path, read: Callable[[Path], Entry] = read_entry) -> list[Entry]:
     """Read every card; collect all problems (bad files, duplicate ids) before raising."""
-    cards, problems = scan_entries(cards_dir)
+    cards, problems = scan_entries(cards_dir, read)
     if problems:
         raise DeckError(problems)
     return cards
 
 
-def scan_entries(cards_dir: Path) -> tuple[list[Entry], list[Problem]]:
-    """Every card that reads cleanly, and the problems of the rest (for lint, which goes on)."""
+def scan_entries(cards_dir: Path, read: Callable[[Path], Entry] = read_entry) -> tuple[list[Entry], list[Problem]]:
+    """Every card that reads cleanly, and the problems of the rest (for lint, which goes on).
+
+    `read` parses one file: `read_entry`, or a cache in front of it (mldeck/entry_cache.py)."""
     cards: list[Entry] = []
     problems: list[Problem] = []
     seen: dict[str, Entry] = {}
+    linked: dict[Path, bool] = {}
     for path in _candidates(cards_dir):
-        if path.is_file() and _outside(path, cards_dir):
+        if _outside(path, cards_dir, linked) and os.path.isfile(path):
             problems.append(Problem(path, 1, "card file is a symlink to a file outside cards/"))
             continue
         try:
-            card = read_entry(path)
+            card = read(path)
         except DeckError as exc:
             problems += exc.problems
             continue

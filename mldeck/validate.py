@@ -9,6 +9,7 @@ already rejected what cannot be parsed.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from . import fences
 from .diagram_kinds import DIAGRAMS
@@ -189,10 +190,15 @@ def entry_problems(entry: Entry, source: Source | None) -> list[Problem]:
     )
 
 
-def validate(entries: list[Entry], sources: dict[str, Source]) -> tuple[dict[str, list[Entry]], list[Problem]]:
-    """The note groups of an entry set and every error that stops a build."""
+def validate(
+    entries: list[Entry],
+    sources: dict[str, Source],
+    check: Callable[[Entry, Source | None], list[Problem]] = entry_problems,
+) -> tuple[dict[str, list[Entry]], list[Problem]]:
+    """The note groups of an entry set and every error that stops a build. `check` finds one
+    entry's own problems: `entry_problems`, or a cache in front of it (mldeck/entry_cache.py)."""
     groups, problems = group_duplicates(entries)
     problems = unknown_sources(entries, sources) + problems
     for entry in entries:
-        problems += entry_problems(entry, sources.get(entry.source))
+        problems += check(entry, sources.get(entry.source))
     return groups, problems

@@ -1,143 +1,219 @@
-"""`make bench`: build speed and size figures (printed, not asserted).
+"""`make bench`: build speed side by side with raw genanki and ankdown, on one synthetic corpus.
 
-- the real deck: cold build (empty caches), warm rebuild with nothing changed, forced
-  rebuild from the render cache;
-- a synthetic deck of 10,000 cards generated in a temp dir: cold and warm, peak memory;
-- the floor: raw genanki writing the same notes with its own `write_to_file`;
-- diagram render times, when the diagram renderer is installed.
-Each build runs in a fresh subprocess so that its time and peak memory are its own.
+Each card of the corpus has a paragraph, an inline formula, a 5-line Python block and a key
+point. Every measurement is the wall time of a fresh process (start-up included, as a user
+sees it), taken `--repeat` times in alternation with its reference; medians are compared:
+
+- one card edited in 10,000 (against raw genanki writing the same notes): target <= 2x
+- nothing changed, 10,000 (against raw genanki): target <= 1.5x
+- 10,000 cold, empty caches (against ankdown 0.7.1 --highlight on the same cores): target <= 1x
+- 110 cards cold (against raw genanki): target <= 2x
+- peak memory of the 10,000-card cold build: target <= 300 MiB
+
+"Raw genanki" is a process that loads the notes our build made (fields, tags, GUIDs, our model)
+and writes them with genanki's own `write_to_file`. ankdown runs in a venv of its own under
+build/bench/ (made on first use from PyPI). Printed, not asserted.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from tests.helpers import ROOT, copy_project
+from tests.helpers import ROOT
 
-CHILD = """
-import json, resource, sys, time
-t = time.perf_counter()
-from mldeck.cli import main
-code = main(sys.argv[1:])
-print(json.dumps({"code": code, "seconds": time.perf_counter() - t,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
-"""
-
+ANKDOWN = "ankdown==0.7.1"
+ANKDOWN_VENV = ROOT / "build" / "bench" / "ankdown-venv"
 WORDS = (
     "model data training loss gradient feature label variance bias regularization validation "
     "error sample network layer weight cluster tree ensemble metric precision recall"
 ).split()
 
+CHILD = """
+import json, resource, sys, time
+from mldeck.cli import main
+code = main(sys.argv[1:])
+print(json.dumps({"code": code, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "workers_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+"""
 
-def run_build(root: Path, *args: str) -> dict:
-    cmd = [sys.executable, "-c", CHILD, "--root", str(root), "build", "--quiet", *args]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)
-    if proc.returncode != 0:
-        raise SystemExit(f"build failed:\n{proc.stderr[-2000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+GENANKI = """
+import json, sys
+import genanki
+from mldeck.notetype.model import DECK_IDS, ROOT_DECK, make_model
+notes = json.load(open(sys.argv[1], encoding="utf-8"))
+model = make_model()
+deck = genanki.Deck(DECK_IDS[ROOT_DECK], ROOT_DECK)
+for fields, tags, guid in notes:
+    deck.add_note(genanki.Note(model=model, fields=fields, tags=tags, guid=guid))
+genanki.Package(deck).write_to_file(sys.argv[2])
+"""
 
 
-def synthetic_card(i: int, rng: random.Random) -> str:
+def card(i: int, rng: random.Random) -> tuple[str, str, str]:
+    """(question, answer, key point) of synthetic card `i`."""
+
     def sentence() -> str:
         return " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 16))).capitalize() + "."
 
-    body = [" ".join(sentence() for _ in range(3)), f"The loss is $L = \\sum_i (y_i - \\hat y_{{{i}}})^2$."]
-    body.append("\n".join(f"{k}. **{rng.choice(WORDS)}:** {sentence()}" for k in range(1, 4)))
-    if i % 5 == 0:
-        body.append(f"```python\ndef f_{i}(x):\n    return x * {i}  # scale\n```")
-    level = ("basic", "intermediate", "advanced")[i % 3]
-    return (
-        f"---\nid: epam-s{i:05d}\nsource: epam\nref: {i}\ndifficulty: {level}\n"
-        f"topics: [evaluation]\nanswer_origin: deck\n---\n\n# Synthetic question {i}: explain {rng.choice(WORDS)}?\n\n"
-        + "\n\n".join(body)
-        + "\n"
-    )
+    code = f"```python\ndef f_{i}(x):\n    y = x * {i}\n    if y > 10:\n        return y - 1\n    return y\n```"
+    formula = f"The loss is $L = \\sum_i (y_i - \\hat y_{{{i}}})^2$."
+    answer = f"{sentence()} {sentence()} {formula} {sentence()}\n\n{code}"
+    return f"Synthetic question {i}: explain {rng.choice(WORDS)}?", answer, sentence()
 
 
-def make_synthetic(root: Path, n: int) -> Path:
+def make_corpus(root: Path, n: int) -> Path:
+    """The corpus as this project's card files, under `root`."""
     shutil.copytree(ROOT / "sources", root / "sources")
     (root / "media").mkdir(parents=True)
     folder = root / "cards" / "epam"
     folder.mkdir(parents=True)
     rng = random.Random(7)
     for i in range(n):
-        (folder / f"s{i:05d}.md").write_text(synthetic_card(i, rng), encoding="utf-8")
+        question, answer, key_point = card(i, rng)
+        level = ("basic", "intermediate", "advanced")[i % 3]
+        (folder / f"s{i:05d}.md").write_text(
+            f"---\nid: epam-s{i:05d}\nsource: epam\nref: {i}\ndifficulty: {level}\ntopics: [evaluation]\n"
+            f"answer_origin: deck\n---\n\n# {question}\n\n{answer}\n\n## Key point\n\n{key_point}\n",
+            encoding="utf-8",
+        )
     return root
 
 
-def genanki_floor(root: Path, out: Path) -> tuple[float, float]:
-    """(raw genanki, our writer) on the same rendered notes: our model, fields and GUIDs."""
-    import genanki
+def make_ankdown_corpus(folder: Path, n: int) -> Path:
+    """The same cards in ankdown's format (front, `%`, back; its math is \\( \\))."""
+    folder.mkdir(parents=True)
+    rng = random.Random(7)
+    for i in range(n):
+        question, answer, key_point = card(i, rng)
+        answer = answer.replace("$L = ", "\\(L = ").replace("^2$", "^2\\)")
+        (folder / f"s{i:05d}.md").write_text(f"{question}\n\n%\n\n{key_point}\n\n{answer}\n", encoding="utf-8")
+    return folder
 
-    from mldeck.build.apkg import write_apkg
+
+def timed(cmd: list[str], cwd: Path) -> tuple[float, dict]:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=cwd, check=False)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd[:4])} failed:\n{proc.stderr[-3000:]}")
+    last = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else "{}"
+    return seconds, (json.loads(last) if last.startswith("{") else {})
+
+
+def ours(root: Path, *args: str) -> tuple[float, dict]:
+    seconds, info = timed([sys.executable, "-c", CHILD, "--root", str(root), "build", "--quiet", *args], ROOT)
+    if info.get("code") != 0:
+        raise SystemExit(f"the build of {root} failed")
+    return seconds, info
+
+
+def dump_notes(root: Path, tmp: Path) -> Path:
+    """The notes our build makes of `root` (fields, tags, GUID), as JSON for the genanki process."""
     from mldeck.build.run import BuildOptions, prepare_notes
-    from mldeck.notetype.model import DECK_IDS, ROOT_DECK, make_model
 
-    prepared = prepare_notes(root, BuildOptions(quiet=True))  # warm render cache: rendering is not timed
-    model = make_model()
-    start = time.perf_counter()
-    deck = genanki.Deck(DECK_IDS[ROOT_DECK], ROOT_DECK)
-    for n in prepared.notes:
-        deck.add_note(genanki.Note(model=model, fields=list(n.fields), tags=list(n.tags), guid=n.guid))
-    genanki.Package(deck).write_to_file(str(out))
-    floor = time.perf_counter() - start
-    start = time.perf_counter()
-    write_apkg(out, make_model(), DECK_IDS, {}, prepared.notes, prepared.media, 1_800_000_000)
-    return floor, time.perf_counter() - start
+    notes = prepare_notes(root, BuildOptions(quiet=True)).notes
+    data = tmp / f"notes-{len(notes)}.json"
+    data.write_text(json.dumps([[list(n.fields), list(n.tags), n.guid] for n in notes]), encoding="utf-8")
+    return data
 
 
-def main() -> None:
-    rows: list[tuple[str, str]] = []
+def genanki_floor(data: Path) -> float:
+    return timed([sys.executable, "-c", GENANKI, str(data), str(data.with_suffix(".apkg"))], ROOT)[0]
+
+
+def ankdown_python() -> Path:
+    python = ANKDOWN_VENV / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(ANKDOWN_VENV)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", ANKDOWN], check=True)
+    return ANKDOWN_VENV / "bin" / "ankdown"
+
+
+def ankdown(folder: Path, out: Path) -> float:
+    return timed([str(ankdown_python()), "-r", str(folder), "-p", str(out), "--highlight"], out.parent)[0]
+
+
+def edit_one(root: Path, round_: int) -> None:
+    path = root / "cards" / "epam" / "s00042.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\n\n```python", f" Edited {round_}.\n\n```python", 1), encoding="utf-8")
+
+
+def paired(repeat: int, a, b) -> tuple[float, float]:  # noqa: ANN001 - two thunks
+    """Medians of `a` and `b`, run alternately."""
+    xs, ys = [], []
+    for _ in range(repeat):
+        xs.append(a())
+        ys.append(b())
+    return statistics.median(xs), statistics.median(ys)
+
+
+def measure(n: int, small: int, repeat: int, tmp: Path) -> list[tuple[str, float, str, float, float]]:
+    big = make_corpus(tmp / "big", n)
+    ank = make_ankdown_corpus(tmp / "ankdown", n)
+    cold_runs: list[dict] = []
+
+    def cold() -> float:
+        shutil.rmtree(big / "build", ignore_errors=True)
+        shutil.rmtree(big / "dist", ignore_errors=True)
+        seconds, info = ours(big)
+        cold_runs.append(info)
+        return seconds
+
+    rows = []
+    t_cold, t_ank = paired(repeat, cold, lambda: ankdown(ank, tmp / "ankdown.apkg"))
+    rows.append((f"{n:,} cards, cold (all {len(os.sched_getaffinity(0))} cores)", t_cold, "ankdown 0.7.1 --highlight",
+                 t_ank, 1.0))  # fmt: skip
+    notes = dump_notes(big, tmp)
+    edits = iter(range(1_000_000))
+
+    def edited() -> float:
+        edit_one(big, next(edits))
+        return ours(big)[0]
+
+    t_edit, t_floor = paired(repeat, edited, lambda: genanki_floor(notes))
+    rows.append((f"one card edited in {n:,}", t_edit, "raw genanki, same notes", t_floor, 2.0))
+    t_same, t_floor = paired(repeat, lambda: ours(big)[0], lambda: genanki_floor(notes))
+    rows.append((f"nothing changed, {n:,}", t_same, "raw genanki, same notes", t_floor, 1.5))
+    few = make_corpus(tmp / "small", small)
+    few_notes = dump_notes(few, tmp)
+
+    def cold_small() -> float:
+        shutil.rmtree(few / "build", ignore_errors=True)
+        shutil.rmtree(few / "dist", ignore_errors=True)
+        return ours(few)[0]
+
+    t_small, t_floor = paired(repeat, cold_small, lambda: genanki_floor(few_notes))
+    rows.append((f"{small} cards, cold", t_small, "raw genanki, same notes", t_floor, 2.0))
+    peak = max(r["peak_mb"] for r in cold_runs)
+    workers = max(r["workers_mb"] for r in cold_runs)
+    rows.append((f"peak memory, {n:,} cold (MiB; largest worker {workers:.0f})", peak, "target", 300.0, 1.0))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(prog="make bench", description=__doc__.split("\n\n")[0])
+    p.add_argument("--cards", type=int, default=10_000)
+    p.add_argument("--small", type=int, default=110)
+    p.add_argument("--repeat", type=int, default=3)
+    args = p.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="mldeck-bench-") as tmp:
-        real = copy_project(Path(tmp) / "real", with_cards=True)
-        cold = run_build(real)
-        warm = run_build(real)
-        forced = run_build(real, "--force")
-        size = (real / "dist" / "ml-interview-questions.apkg").stat().st_size
-        rows += [
-            ("real deck: cold build", f"{cold['seconds']:.2f} s, peak {cold['peak_mb']:.0f} MB"),
-            ("real deck: rebuild, nothing changed", f"{warm['seconds']:.3f} s"),
-            ("real deck: forced rebuild from render cache", f"{forced['seconds']:.2f} s"),
-            ("real deck: .apkg size", f"{size / 1024:.0f} KB"),
-        ]
-        floor, ours = genanki_floor(real, Path(tmp) / "floor.apkg")
-        rows += [
-            ("real deck: raw genanki writing the notes (floor)", f"{floor:.3f} s"),
-            ("real deck: our writer, same notes", f"{ours:.3f} s"),
-        ]
-        n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-        synth = make_synthetic(Path(tmp) / "synth", n)
-        s_cold = run_build(synth)
-        s_warm = run_build(synth)
-        s_forced = run_build(synth, "--force")
-        floor, ours = genanki_floor(synth, Path(tmp) / "floor-synth.apkg")
-        rows += [
-            (f"{n} cards: cold build", f"{s_cold['seconds']:.2f} s, peak {s_cold['peak_mb']:.0f} MB"),
-            (f"{n} cards: rebuild, nothing changed", f"{s_warm['seconds']:.2f} s"),
-            (
-                f"{n} cards: forced rebuild from render cache",
-                f"{s_forced['seconds']:.2f} s, peak {s_forced['peak_mb']:.0f} MB",
-            ),  # fmt: skip
-            (f"{n} cards: raw genanki writing the notes (floor)", f"{floor:.2f} s"),
-            (f"{n} cards: our writer, same notes", f"{ours:.2f} s ({ours / floor:.2f}x the floor)"),
-            (f"{n} cards: whole forced rebuild / floor", f"{s_forced['seconds'] / floor:.2f}x (reads and parses too)"),
-        ]
-    try:
-        from tests import bench_diagrams
-    except ImportError:
-        bench_diagrams = None
-    if bench_diagrams is not None:
-        rows += [(f"diagrams: {name}", f"{secs:.3f} s") for name, secs in bench_diagrams.run()]
-    width = max(len(k) for k, _ in rows)
-    for k, v in rows:
-        print(f"{k:<{width}}  {v}")
+        rows = measure(args.cards, args.small, args.repeat, Path(tmp))
+    print(f"{'work':<48} {'mldeck':>9}  {'reference':<26} {'time':>9}  {'ratio':>6}  target")
+    for work, mine, ref, theirs, target in rows:
+        ratio = mine / theirs
+        verdict = "ok" if ratio <= target else "MISSED"
+        print(f"{work:<48} {mine:>9.2f}  {ref:<26} {theirs:>9.2f}  {ratio:>5.2f}x  <= {target:g}x {verdict}")
 
 
 if __name__ == "__main__":

@@ -24,3 +24,12 @@ def copy_project(dst: Path, with_cards: bool = False) -> Path:
 
 def snapshot_tree(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "project"
+
+
+def copy_fixture(dst: Path) -> Path:
+    """Copy the fixed test corpus (tests/fixtures/project: sources, 14 cards, media) into `dst`."""
+    shutil.copytree(FIXTURE, dst, ignore=shutil.ignore_patterns("build", "dist", "README.md"))
+    return dst

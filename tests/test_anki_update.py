@@ -7,11 +7,11 @@ from pathlib import Path
 
 from mldeck.entries import read_entries
 from tests.anki_helpers import build, fresh_collection, git, import_apkg, study_first_card
-from tests.helpers import copy_project
+from tests.helpers import copy_fixture
 
 
 def test_update_keeps_review_history(tmp_path: Path):
-    root = copy_project(tmp_path / "repo", with_cards=True)
+    root = copy_fixture(tmp_path / "repo")
     t1 = int(time.time()) + 10_000  # later than any commit of the code itself, so card times decide
     git(root, "init", "-q")
     git(root, "add", "-A")
@@ -51,7 +51,7 @@ def test_update_keeps_review_history(tmp_path: Path):
 
 
 def test_same_commit_builds_identical_bytes(tmp_path: Path):
-    root = copy_project(tmp_path / "repo", with_cards=True)
+    root = copy_fixture(tmp_path / "repo")
     git(root, "init", "-q")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "one", when=1_800_000_000)
@@ -66,7 +66,7 @@ def test_note_mod_comes_from_the_card_commit(tmp_path: Path):
     import sqlite3
     import zipfile
 
-    root = copy_project(tmp_path / "repo", with_cards=True)
+    root = copy_fixture(tmp_path / "repo")
     git(root, "init", "-q")
     git(root, "add", "-A")
     t = int(time.time()) + 20_000

@@ -1,4 +1,6 @@
-"""`make deck`: options, filters, warnings and failures that leave the previous deck alone."""
+"""`make deck`: options, filters, warnings and failures that leave the previous deck alone.
+
+On the fixed corpus in tests/fixtures/project (14 cards: four folded, one unanswered)."""
 
 from __future__ import annotations
 
@@ -11,17 +13,29 @@ from pathlib import Path
 import pytest
 
 from mldeck.cli import main
-from tests.helpers import copy_project
+from tests.helpers import copy_fixture
+
+NOTES = [
+    "alldus-t04, epam-036, upwork-007",
+    "alldus-t12",
+    "deck-130",
+    "epam-001, upwork-001",
+    "epam-006",
+    "epam-008, upwork-004",
+    "epam-010",
+    "epam-900",
+    "upwork-011",
+]
 
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory) -> Path:
-    return copy_project(tmp_path_factory.mktemp("proj"), with_cards=True)
+    return copy_fixture(tmp_path_factory.mktemp("proj") / "p")
 
 
 @pytest.fixture()
 def project(tmp_path: Path) -> Path:
-    return copy_project(tmp_path / "proj", with_cards=True)
+    return copy_fixture(tmp_path / "proj")
 
 
 def deck_contents(apkg: Path, tmp: Path) -> tuple[set[str], list[tuple[str, str]]]:
@@ -50,7 +64,7 @@ def test_default_build_splits_by_difficulty(base: Path, tmp_path: Path, capsys):
         "ML Interview Questions::2 Intermediate",
         "ML Interview Questions::3 Advanced",
     }
-    assert len(rows) >= 80
+    assert sorted(cid for cid, _ in rows) == NOTES
     assert "notes" in capsys.readouterr().out
 
 
@@ -68,24 +82,22 @@ def test_split_options(base: Path, tmp_path: Path, args: list[str], decks: set[s
 
 
 def test_filters_make_a_smaller_deck(base: Path, tmp_path: Path):
-    out = tmp_path / "adv-epam.apkg"
-    assert build(base, "-o", str(out), "--source", "epam", "--difficulty", "advanced") == 0
+    out = tmp_path / "int-epam.apkg"
+    assert build(base, "-o", str(out), "--source", "epam", "--difficulty", "intermediate") == 0
     _, rows = deck_contents(out, tmp_path)
-    assert rows and all("ml-interview::difficulty::advanced" in tags for _, tags in rows)
-    assert all("ml-interview::source::epam" in tags for _, tags in rows)
-    assert {cid.split(", ")[0] for cid, _ in rows} >= {"epam-039", "epam-041"}
-    out2 = tmp_path / "rl.apkg"
-    assert build(base, "-o", str(out2), "--tag", "reinforcement-learning") == 0
+    assert [cid for cid, _ in rows] == ["alldus-t04, epam-036, upwork-007"]  # epam-036 is folded in
+    out2 = tmp_path / "reg.apkg"
+    assert build(base, "-o", str(out2), "--tag", "clustering") == 0
     _, rows = deck_contents(out2, tmp_path)
-    assert rows and all("ml-interview::topic::reinforcement-learning" in tags for _, tags in rows)
+    assert [cid for cid, _ in rows] == ["epam-006"]
 
 
 def test_no_match_is_an_error(base: Path, tmp_path: Path, capsys):
-    # every value exists, but no note is both behavioural and about clustering
-    assert build(base, "-o", str(tmp_path / "y.apkg"), "--tag", "behavioural") == 0
+    # every value exists, but no note of the deck's own questions is about clustering
+    assert build(base, "-o", str(tmp_path / "y.apkg"), "--tag", "clustering") == 0
     capsys.readouterr()
-    assert build(base, "-o", str(tmp_path / "x.apkg"), "--source", "deck", "--tag", "behavioural") == 1
-    assert "no notes match the filters (source deck; tag behavioural)" in capsys.readouterr().err
+    assert build(base, "-o", str(tmp_path / "x.apkg"), "--source", "deck", "--tag", "clustering") == 1
+    assert "no notes match the filters (source deck; tag clustering)" in capsys.readouterr().err
     assert not (tmp_path / "x.apkg").exists()
 
 
@@ -109,6 +121,7 @@ def test_filtered_build_is_named_after_its_filter_and_carries_only_its_media(bas
     conn.close()
     shown = set(re.findall(r'src="(mldeck-[0-9a-f]+\.\w+)"', fields))
     assert shown and set(index.values()) == shown  # no picture that no note of this deck shows
+    assert not any(name.endswith(".png") for name in shown)  # the red dot is epam-900's, not in this deck
 
 
 def test_rebuild_with_nothing_changed_does_nothing(project: Path, capsys):
@@ -131,14 +144,14 @@ def test_one_changed_card_renders_only_that_card(project: Path, capsys):
 
 
 def test_missing_answers_are_skipped_with_one_warning(project: Path, capsys):
-    path = next((project / "cards" / "alldus").glob("t05-*.md"))
+    path = next((project / "cards" / "alldus").glob("t12-*.md"))
     text = path.read_text(encoding="utf-8")
     head, _, _ = text.partition("\n# ")
     question = text.split("\n# ", 1)[1].split("\n", 1)[0]
     path.write_text(head.replace("answer_origin: deck", "answer_origin: missing") + f"\n# {question}\n")
     assert build(project) == 0
     err = capsys.readouterr().err
-    assert err.count("warning:") == 1 and "alldus-t05" in err
+    assert err.count("warning:") == 1 and "skipped 2 card(s)" in err and "alldus-t12, epam-901" in err
 
 
 BROKEN = [
@@ -171,7 +184,7 @@ def _append(project: Path, extra: str) -> Path:
         ("fence", "unknown fence language 'pythonn'"),
         ("image", "image 'media/missing.png': no such file in media/"),
         ("escape", "must be a path under media/"),
-        ("duplicate", "duplicate id 'epam-002'"),
+        ("duplicate", "duplicate id 'epam-006'"),
         ("frontmatter", "expected 'key: value'"),
         ("dangling", "duplicate_of 'epam-999': no card has that id"),
     ],
@@ -189,9 +202,9 @@ def test_bad_card_stops_the_build_and_keeps_the_old_deck(project: Path, capsys, 
     elif kind == "escape":
         path = _append(project, "![secrets](../../etc/passwd)")
     elif kind == "duplicate":
-        path = _break_card(project, "id: epam-003", "id: epam-002")
+        path = _break_card(project, "id: epam-010", "id: epam-006")
     elif kind == "frontmatter":
-        path = _break_card(project, "\nref: 5\n", "\nref 5\n")
+        path = _break_card(project, "\nref: 6\n", "\nref 6\n")
     else:
         path = _break_card(project, "answer_origin: source\n", "answer_origin: source\nduplicate_of: epam-999\n")
     capsys.readouterr()

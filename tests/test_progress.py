@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import sys
 
-from mldeck.build.progress import Progress
+from mldeck.render.progress import Progress
 
 
 class _Tty(io.StringIO):

@@ -13,12 +13,14 @@ from pathlib import Path
 
 
 class FileTimes:
-    """Last-change times of the files under a repo, from two git calls in total."""
+    """Last-change times of the files under a repo, from two git calls in total (one `git log`
+    walk and one `git status`); a file outside git is looked at once."""
 
     def __init__(self, root: Path):
         self.root = root
         self.committed: dict[str, int] = {}
         self.dirty: set[str] = set()
+        self._memo: dict[str, int] = {}
         self._load()
 
     def _git(self, *args: str) -> str | None:
@@ -48,11 +50,16 @@ class FileTimes:
         """Seconds since the epoch at which `rel` (repo-relative, '/'-separated) last changed."""
         if rel in self.committed and rel not in self.dirty:
             return self.committed[rel]
+        if rel not in self._memo:
+            self._memo[rel] = self._uncommitted_time(rel)
+        return self._memo[rel]
+
+    def _uncommitted_time(self, rel: str) -> int:
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         if epoch and epoch.isdigit():
             return int(epoch)
         try:
-            return int((self.root / rel).stat().st_mtime)
+            return int(os.stat(os.path.join(self.root, rel)).st_mtime)
         except OSError:
             return 0
 

@@ -2,29 +2,32 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from ..entries import Entry, entry_files, read_entries
+from ..entries import Entry, entry_files, scan_entries
+from ..entry_cache import EntryCache
 from ..errors import DeckError, Problem
-from ..fsio import write_atomic
-from ..notetype.model import ROOT_DECK, deck_ids, make_model, template_paths
-from ..render.media import MediaStore
+from ..localcache import cache_dir, within
+from ..notetype.model import ROOT_DECK, deck_ids, make_model
+from ..render.cache import Rendered
+from ..render.cards import TextRenderer, media_folder_problems, problems_at, text_renderer
 from ..sections import KEYS
 from ..sources import Source, load_sources
 from ..taxonomy import DIFFICULTIES
 from ..validate import validate
-from .gitmeta import FileTimes
+from .inputs import PACKAGE_ROOT, ModTimes, code_paths
+from .note_cache import CachedNote, NoteCache, notes_version
 from .notes import Filters, NoteSpec, build_note
-from .render_cards import card_renderer
+from .stamp import Stamps
 
 DECK_FILE = "ml-interview-questions.apkg"
-PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the checkout that holds the mldeck package
-CODE_FOLDERS = ("mldeck/render", "mldeck/build")  # code that shapes note fields: bumps every note's mod
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class BuildOptions:
     quiet: bool = False
     force: bool = False
     diagrams: bool = True
+    code_root: Path = PACKAGE_ROOT  # the checkout whose mldeck/ and lock file make the notes (for `mod`)
 
 
 @dataclass
@@ -48,19 +52,33 @@ class BuildResult:
     cached: int = 0
 
 
-def _inputs_key(root: Path, opts: BuildOptions, times: FileTimes, code_times: FileTimes) -> str:
-    """A hash of everything the deck depends on: when it matches the last build, skip."""
-    h = hashlib.sha256(f"{__version__}|{opts.split}|{sorted(opts.filters.sources)}|{sorted(opts.filters.difficulties)}"
-                       f"|{sorted(opts.filters.tags)}|{opts.diagrams}".encode())  # fmt: skip
-    paths = [(root, times, p) for p in entry_files(root / "cards")]
+def _digest(h: hashlib._Hash, base: Path, rels: list[str], content: bool) -> None:
+    for rel in rels:
+        path = os.path.join(base, rel)
+        try:
+            st = os.stat(path)
+        except OSError:
+            h.update(f"{rel}|missing|".encode())
+            continue
+        h.update(f"{rel}|{st.st_size}|{st.st_mtime_ns}|{st.st_ctime_ns}|".encode())
+        if content:
+            with open(path, "rb") as fh:
+                h.update(hashlib.sha256(fh.read()).digest())
+
+
+def inputs_key(root: Path, opts: BuildOptions, mods: ModTimes) -> str:
+    """A hash of everything the deck depends on: when it matches the last build's, skip."""
+    h = hashlib.sha256(f"{__version__}|{opts.split}|{opts.filters.describe()}|{opts.diagrams}|{opts.code_root}"
+                       f"|{os.environ.get('SOURCE_DATE_EPOCH')}".encode())  # fmt: skip
+    h.update(json.dumps([sorted(mods.times.committed.items()), sorted(mods.times.dirty)]).encode())
+    if mods.code_times is not mods.times:
+        h.update(json.dumps([sorted(mods.code_times.committed.items()), sorted(mods.code_times.dirty)]).encode())
+    cards = str(root / "cards")
+    _digest(h, root, ["cards" + str(p)[len(cards) :] for p in entry_files(root / "cards")], content=False)
     for folder in ("media", "sources"):
-        paths += [(root, times, p) for p in sorted((root / folder).rglob("*")) if p.is_file()]
-    code = sorted(p for p in (PACKAGE_ROOT / "mldeck").rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    paths += [(PACKAGE_ROOT, code_times, p) for p in code]
-    for base, t, p in paths:
-        rel = p.relative_to(base).as_posix()
-        h.update(f"{rel}|{t.time_of(rel)}|".encode())
-        h.update(hashlib.sha256(p.read_bytes()).digest())
+        files = sorted(p for p in (root / folder).rglob("*") if p.is_file()) if (root / folder).is_dir() else []
+        _digest(h, root, [p.relative_to(root).as_posix() for p in files], content=True)
+    _digest(h, opts.code_root, code_paths(opts.code_root), content=True)
     return h.hexdigest()
 
 
@@ -123,71 +141,126 @@ class Prepared:
     cards: list[Entry]
     rendered: int = 0
     cached: int = 0
+    model_mod: int = 0
 
 
-def _code_times(root: Path, times: FileTimes) -> FileTimes:
-    """Change times of the mldeck package's own files (the project may live elsewhere)."""
-    return times if root == PACKAGE_ROOT else FileTimes(PACKAGE_ROOT)
-
-
-def prepare_notes(
-    root: Path, opts: BuildOptions, code_times: FileTimes | None = None, times: FileTimes | None = None
-) -> Prepared:
-    """Read, validate and render every card; group duplicates; apply filters. Raises DeckError."""
-    times = times or FileTimes(root)
-    code_times = code_times or _code_times(root, times)
+def read_project(root: Path, reader: EntryCache) -> tuple[dict[str, Source], list[Entry], dict[str, list[Entry]]]:
+    """Sources, entries and note groups of the project, or DeckError with every problem."""
     sources = load_sources(root / "sources")
-    cards = read_entries(root / "cards")
-    groups, problems = validate(cards, sources)
+    entries, problems = scan_entries(root / "cards", reader.read)
+    groups, invalid = validate(entries, sources, reader.check)
+    reader.save()
+    problems += invalid + media_folder_problems(root)
     if problems:
         raise DeckError(problems)
-    media = MediaStore(root)
-    render = card_renderer(root, media, opts.diagrams, opts.quiet)
-    render.prefetch([t for c in cards for key in KEYS if (t := c.text(key))])
-    code_time = max(code_times.latest_under(f) for f in CODE_FOLDERS)
-    notes: list[NoteSpec] = []
-    skipped: list[Entry] = []
-    for target_id in sorted(groups):
-        group = groups[target_id]
-        if group[0].answer_origin == "missing":
-            skipped.append(group[0])
-            continue
-        mod = max([code_time] + [times.time_of(c.path.relative_to(root).as_posix()) for c in group if c.path])
-        notes.append(build_note(group, sources, render, opts.split, mod))
-    render.close()
-    render.raise_problems()
+    return sources, entries, groups
+
+
+def render_entries(renderer: TextRenderer, entries: list[Entry]) -> dict[str, Rendered]:
+    """Every text of `entries`, rendered; DeckError at the entries' lines if any fails."""
+    results = renderer.render_many([t for c in entries for key in KEYS if (t := c.text(key))])
+    problems = [p for c in entries for key in KEYS if (t := c.text(key)) for p in problems_at(results[t], c, key)]
+    if problems:
+        raise DeckError(problems)
+    return results
+
+
+@dataclass
+class _Made:
+    """Notes made in this build or taken from the note cache, with the bytes of their pictures."""
+
+    notes: dict[str, NoteSpec] = field(default_factory=dict)
+    used: dict[str, list[str]] = field(default_factory=dict)  # primary id -> media/ references
+    media: dict[str, bytes] = field(default_factory=dict)
+
+
+def _texts(group: list[Entry]) -> list[str]:
+    return [t for c in group for key in KEYS if (t := c.text(key))]
+
+
+def _from_cache(cache: NoteCache, keys: dict[str, str], renderer: TextRenderer) -> _Made:
+    """The notes the cache has, when their pictures are still what they were made with."""
+    made = _Made()
+    for primary_id, key in keys.items():
+        hit = cache.get(key)
+        pictures = renderer.pictures(hit.used, hit.spec.media) if hit is not None else None
+        if hit is not None and pictures is not None:
+            made.notes[primary_id], made.used[primary_id] = hit.spec, list(hit.used)
+            made.media.update(pictures)
+            cache.keep(key, hit)
+    return made
+
+
+def make_notes(root: Path, opts: BuildOptions, groups: dict[str, list[Entry]], sources: dict[str, Source],
+               reader: EntryCache, renderer: TextRenderer) -> _Made:  # fmt: skip
+    """A note per group with an answer: from the note cache, else rendered and made."""
+    cache = NoteCache(cache_dir(root), notes_version(opts.split, sources))
+    live = {pid: g for pid, g in groups.items() if g[0].answer_origin != "missing"}
+    stats = {pid: [reader.stat_key(c.path) if c.path else "" for c in g] for pid, g in live.items()}
+    keys = {pid: cache.key(parts) for pid, parts in stats.items() if all(parts)}
+    made = _from_cache(cache, keys, renderer)
+    results = render_entries(renderer, [c for pid, g in groups.items() if pid not in made.notes for c in g])
+    for pid in sorted(set(live) - set(made.notes)):
+        group = live[pid]
+        used = {src: name for t in _texts(group) for src, name in results[t].used.items()}
+        note = build_note(group, sources, lambda text, _e, _k: results[text].html, opts.split, 0)
+        made.notes[pid], made.used[pid] = note, list(used)
+        made.media.update({n: d for t in _texts(group) for n, d in results[t].media.items()})
+        if pid in keys:
+            cache.keep(keys[pid], CachedNote(note, used))
+    cache.save()
+    return made
+
+
+def prepare_notes(root: Path, opts: BuildOptions, mods: ModTimes | None = None) -> Prepared:
+    """Read, validate and render every card; group duplicates; apply filters. Raises DeckError."""
+    mods = mods or ModTimes(root, opts.code_root)
+    reader = EntryCache(cache_dir(root))
+    sources, entries, groups = read_project(root, reader)
+    renderer = text_renderer(root, opts.diagrams, opts.quiet)
+    try:
+        made = make_notes(root, opts, groups, sources, reader, renderer)
+    finally:
+        renderer.close()
+    notes = [dataclasses.replace(made.notes[pid], mod=mods.note_mod(mods.inputs(groups[pid], made.used[pid])))
+             for pid in sorted(made.notes)]  # fmt: skip
+    skipped = [g[0] for pid, g in sorted(groups.items()) if g[0].answer_origin == "missing"]
     check_filters(opts.filters, sources, notes)
     notes = [n for n in notes if opts.filters.keep(n)]
-    used = {name for n in notes for name in n.media}
-    return Prepared(notes, skipped, {k: v for k, v in media.files.items() if k in used}, sources, cards,
-                    render.misses, render.hits)  # fmt: skip
+    media = {name: made.media[name] for name in sorted({m for n in notes for m in n.media})}
+    return Prepared(notes, skipped, media, sources, entries, renderer.misses, renderer.hits, mods.model)
+
+
+def output_path(root: Path, opts: BuildOptions) -> Path:
+    """Where the deck goes; DeckError when that is a folder, or dist/ leads out of the checkout."""
+    out = opts.out or default_output(root, opts.filters)
+    if opts.out is None and not within(root, out.parent):
+        raise DeckError(Problem(root / "dist", 1, "dist/ leads outside the checkout (a symlink): remove it or "
+                                "name the deck with --output"))  # fmt: skip
+    if out.is_dir():
+        raise DeckError(Problem(out, 1, "the deck path is a folder: name a file (… .apkg) with --output"))
+    return out
 
 
 def build_deck(root: Path, opts: BuildOptions) -> BuildResult:
-    out = opts.out or default_output(root, opts.filters)
+    out = output_path(root, opts)
     result = BuildResult(out)
-    times = FileTimes(root)
-    code_times = _code_times(root, times)
-    key = _inputs_key(root, opts, times, code_times)
-    stamp = root / "build" / "stamps" / (out.name + ".json")
-    if not opts.force and out.is_file() and stamp.is_file():
-        saved = json.loads(stamp.read_text(encoding="utf-8"))
-        if saved.get("key") == key and saved.get("sha256") == hashlib.sha256(out.read_bytes()).hexdigest():
-            result.up_to_date = True
-            return result
+    mods = ModTimes(root, opts.code_root)
+    stamps = Stamps(cache_dir(root))
+    key = inputs_key(root, opts, mods)
+    if not opts.force and stamps.fresh(out, key):
+        result.up_to_date = True
+        return result
 
-    prepared = prepare_notes(root, opts, code_times, times)
+    prepared = prepare_notes(root, opts, mods)
     if not prepared.notes:
         raise NoNotesMatch(opts.filters)
-    model_mod = code_times.latest(template_paths())
     descriptions = {ROOT_DECK: deck_description(prepared.sources)}
     from .apkg import write_apkg
 
-    write_apkg(
-        out, make_model(), deck_ids(prepared.sources.values()), descriptions, prepared.notes, prepared.media, model_mod
-    )
-    digest = hashlib.sha256(out.read_bytes()).hexdigest()
-    write_atomic(stamp, json.dumps({"key": key, "sha256": digest}))
+    decks = deck_ids(prepared.sources.values())
+    write_apkg(out, make_model(), decks, descriptions, prepared.notes, prepared.media, prepared.model_mod)
+    stamps.record(out, key)
     result.notes, result.media, result.skipped = prepared.notes, prepared.media, prepared.skipped
     result.rendered, result.cached = prepared.rendered, prepared.cached
     return result

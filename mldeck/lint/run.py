@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..build.render_cards import card_renderer
 from ..entries import MAX_BYTES, Entry, scan_entries
 from ..errors import DeckError, Problem
-from ..render.media import MediaStore
+from ..render.cards import media_folder_problems, problems_at, render_texts
 from ..sections import KEYS
 from ..sources import load_sources
 from ..validate import entry_problems, group_duplicates, unknown_sources
@@ -25,15 +24,11 @@ def render_problems(root: Path, cards: list[Entry]) -> list[Problem]:
 
     Renders through the build's cache (build/cache/), so a lint after a build renders nothing.
     """
-    render = card_renderer(root, MediaStore(root))
+    if problems := media_folder_problems(root):
+        return problems
     texts = [(c, key, text) for c in cards for key in KEYS if (text := c.text(key))]
-    try:
-        render.prefetch([t for _, _, t in texts])
-        for card, key, text in texts:
-            render(text, card, key)
-    finally:
-        render.close()
-    return render.problems
+    run = render_texts(root, [t for _, _, t in texts])
+    return [p for card, key, text in texts for p in problems_at(run[text], card, key)]
 
 
 FRONT_MATTER_ID = re.compile(r"^id:\s*[\"']?([A-Za-z0-9_.-]+)", re.MULTILINE)

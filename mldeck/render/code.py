@@ -4,7 +4,11 @@ leave some tokens dark-on-dark in night mode, so the HTML only carries classes."
 
 from __future__ import annotations
 
+from functools import cache, lru_cache
+
+import pygments
 from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
@@ -18,6 +22,7 @@ NIGHT = (".nightMode", ".night_mode")
 DIAGRAM_LANGS = LANGUAGES
 
 
+@cache
 def known_language(lang: str) -> bool:
     """True for a fence language Pygments can highlight (or plain text/empty)."""
     if not lang or lang in ("text", "plain", "console-output"):
@@ -27,6 +32,26 @@ def known_language(lang: str) -> bool:
     except ClassNotFound:
         return False
     return True
+
+
+@cache
+def _lexer(lang: str) -> Lexer:
+    """The lexer for a fence language (plain text for an unknown or empty one), built once."""
+    try:
+        return get_lexer_by_name(lang, stripnl=True) if lang else get_lexer_by_name("text", stripnl=True)
+    except ClassNotFound:
+        return get_lexer_by_name("text", stripnl=True)
+
+
+@lru_cache(maxsize=1)
+def _formatter() -> HtmlFormatter:
+    return HtmlFormatter(cssclass=CSS_CLASS, wrapcode=True)
+
+
+def highlight_block(source: str, lang: str) -> str:
+    """A fenced code block as highlighted HTML: the same bytes pymdownx.highlight writes, without
+    building a formatter (its style sheet) and looking the lexer up again for every block."""
+    return pygments.highlight(source, _lexer(lang), _formatter()).rstrip("\n")
 
 
 def highlight_css() -> str:

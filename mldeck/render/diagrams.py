@@ -21,11 +21,13 @@ from importlib import metadata
 from pathlib import Path
 
 from ..fsio import write_atomic
+from ..localcache import Seal
 from .media import MediaStore
+from .sandbox import shared
 
 THEMES = ("light", "dark")
 FONT_STACK = "'Noto Sans', 'Helvetica Neue', Helvetica, Arial, sans-serif"
-TIDY_VERSION = "2"  # bump when tidy_svg() or the checks change what is written or refused: part of every cache key
+TIDY_VERSION = "3"  # bump when tidy_svg() or the checks change what is written or refused: part of every cache key
 CSS_CLASS = "mld-diagram"
 
 
@@ -309,8 +311,10 @@ class DiagramCache:
 
     def __init__(self, cache_dir: Path | None, media: MediaStore, engines: dict[str, Engine] | None = None):
         self.cache_dir = cache_dir
+        self.seal = Seal(cache_dir)
         self.media = media
         self.engines = engines if engines is not None else ENGINES
+        self.isolated = engines is None  # the real engines run in a child process (sandbox.py)
         self.rendered = 0  # pictures rendered by an engine
         self.reused = 0  # pictures read from the cache
         self._versions: dict[str, str] = {}
@@ -342,14 +346,29 @@ class DiagramCache:
         return Picture(self.media.add_bytes(data, ".svg"), int(width), int(height))
 
     def svg(self, language: str, source: str, theme: str) -> bytes:
-        """The tidied SVG file for one theme: from the cache, or rendered and stored."""
+        """The tidied SVG file for one theme: from the cache, or rendered and stored.
+
+        A cache file carries a seal of its key and bytes (mldeck/localcache.py): one this
+        checkout did not write, or that was altered, is rendered again."""
         key = cache_key(source, language, self.version(language), theme)
         path = self.cache_dir / key[:2] / f"{key}.svg" if self.cache_dir is not None else None
-        if path is not None and path.is_file():
+        if path is not None and (cached := self._cached(path, key)) is not None:
             self.reused += 1
-            return path.read_bytes()
-        data, _, _ = tidy_svg(self.engines[language].render(source, theme))
+            return cached
+        raw = (
+            shared().render(language, source, theme) if self.isolated else self.engines[language].render(source, theme)
+        )
+        data, _, _ = tidy_svg(raw)
         self.rendered += 1
-        if path is not None:
-            write_atomic(path, data)
+        if path is not None and self.seal.usable and not path.is_symlink():
+            write_atomic(path, self.seal.sign(key.encode() + data).encode("ascii") + b"\n" + data)
+        return data
+
+    def _cached(self, path: Path, key: str) -> bytes | None:
+        if not self.seal.usable or path.is_symlink() or not path.is_file():
+            return None
+        raw = path.read_bytes()
+        mac, _, data = raw.partition(b"\n")
+        if not self.seal.check(key.encode() + data, mac.decode("ascii", "replace")) or _UNSAFE.search(data.decode()):
+            return None
         return data

@@ -19,7 +19,8 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from .. import fences
-from .code import CSS_CLASS, DIAGRAM_LANGS, known_language
+from .code import CSS_CLASS, DIAGRAM_LANGS, highlight_block, known_language
+from .guard import flood_problem
 from .media import MediaError, MediaStore
 from .sanitize import sanitize
 
@@ -94,6 +95,11 @@ class _ImageExtension(Extension):
         md.treeprocessors.register(_Images(md, self.renderer), "mldeck-images", 1)
 
 
+def _code_format(source: str, language: str, *_args, **_kwargs) -> str:
+    """Superfences' formatter for every code fence: Pygments with a lexer and formatter built once."""
+    return highlight_block(source, language)
+
+
 class RenderError(ValueError):
     """Rendering failed; `problems` holds (line offset, message) pairs."""
 
@@ -111,7 +117,8 @@ class Renderer:
         self.errors: list[tuple[str, str]] = []
         self._diagram_errors: list[tuple[str, str]] = []
         self._captions: dict[str, list[str]] = {}
-        custom = [{"name": lang, "class": "diagram", "format": self._fence_format} for lang in DIAGRAM_LANGS]
+        custom = [{"name": "*", "class": CSS_CLASS, "format": _code_format}]
+        custom += [{"name": lang, "class": "diagram", "format": self._fence_format} for lang in DIAGRAM_LANGS]
         self.md = markdown.Markdown(
             extensions=["pymdownx.superfences", "pymdownx.arithmatex", "pymdownx.highlight", "tables", "sane_lists",
                         "pymdownx.tilde", "def_list", _ImageExtension(self)],
@@ -144,7 +151,7 @@ class Renderer:
         problems = check_fence_languages(text)
         if problems:
             raise RenderError(problems)
-        if problem := bracket_problem(text):
+        if problem := flood_problem(text):
             raise RenderError([problem])
         self.errors, self._diagram_errors = [], []
         body, self._captions = take_captions(text)
@@ -182,27 +189,6 @@ def fold_figures(html: str) -> str:
         return f'<details class="mld-figure"><summary>Figure: {summary}</summary>{m.group(0)}</details>'
 
     return FIGURE.sub(wrap, html)
-
-
-MAX_OPEN_BRACKETS = 64
-
-
-def bracket_problem(text: str) -> tuple[int, str] | None:
-    """Unclosed or deeply nested `[` outside code: Python-Markdown needs quadratic time for them
-    (a card of them would stall the build for hours), and no real card has more than a few."""
-    opened, first = 0, 0
-    for i, line in fences.outside(text):
-        if not line.strip():
-            opened = 0  # brackets do not span paragraphs
-            continue
-        for ch in re.sub(r"`[^`]*`", "", line):
-            if ch == "[":
-                opened, first = opened + 1, first if opened else i
-                if opened > MAX_OPEN_BRACKETS:
-                    return first, f"more than {MAX_OPEN_BRACKETS} '[' open at once: escape them as \\["
-            elif ch == "]" and opened:
-                opened -= 1
-    return None
 
 
 def _line_of(text: str, needle: str) -> int:

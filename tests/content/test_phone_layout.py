@@ -73,10 +73,10 @@ def _need_browser_and_mathjax() -> None:
 
 
 @pytest.fixture(scope="module")
-def deck(tmp_path_factory) -> Deck:
+def deck(tmp_path_factory, real_deck) -> Deck:
     _need_browser_and_mathjax()
     apkg = os.environ.get("MLDECK_LAYOUT_APKG")
-    return load_deck(tmp_path_factory.mktemp("layout"), Path(apkg) if apkg else None)
+    return load_deck(tmp_path_factory.mktemp("layout"), Path(apkg) if apkg else real_deck.apkg)
 
 
 @pytest.fixture(scope="module")

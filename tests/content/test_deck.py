@@ -1,4 +1,5 @@
-"""The built deck, imported into a fresh collection with the official `anki` backend."""
+"""The repository's deck, imported into a fresh collection with the official `anki` backend
+(built and imported once for the session: tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -12,18 +13,17 @@ from mldeck.entries import read_entries
 from mldeck.notetype.model import FIELDS, MODEL_ID, ROOT_DECK, deck_ids
 from mldeck.sources import load_sources
 from mldeck.validate import group_duplicates
-from tests.anki_helpers import build, fresh_collection, import_apkg
-from tests.helpers import copy_project
+from tests.anki_helpers import fresh_collection, import_apkg
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    return copy_project(tmp_path_factory.mktemp("proj"), with_cards=True)
+def project(real_deck) -> Path:
+    return real_deck.root
 
 
 @pytest.fixture(scope="module")
-def apkg(project: Path) -> Path:
-    return build(project, project / "dist" / "deck.apkg")
+def apkg(real_deck) -> Path:
+    return real_deck.apkg
 
 
 @pytest.fixture(scope="module")
@@ -35,12 +35,8 @@ def expected(project: Path):
 
 
 @pytest.fixture()
-def col(tmp_path: Path, apkg: Path):
-    col = fresh_collection(tmp_path / "anki")
-    log = import_apkg(col, apkg)
-    col.first_log = log  # type: ignore[attr-defined]
-    yield col
-    col.close()
+def col(real_collection):
+    return real_collection
 
 
 def test_counts(col, expected):
@@ -145,7 +141,12 @@ def test_math_reaches_anki_intact(col):
     assert "$" not in "".join(inline)
 
 
-def test_reimport_changes_nothing(col, apkg, expected):
-    log = import_apkg(col, apkg)
-    assert not log.new and not log.updated and not log.conflicting
-    assert col.note_count() == len(expected)
+def test_reimport_changes_nothing(tmp_path: Path, apkg, expected):
+    col = fresh_collection(tmp_path / "anki")
+    import_apkg(col, apkg)
+    try:
+        log = import_apkg(col, apkg)
+        assert not log.new and not log.updated and not log.conflicting
+        assert col.note_count() == len(expected)
+    finally:
+        col.close()

@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 
 from mldeck import fences
+from tests.helpers import ROOT
 
-CARDS = Path(__file__).resolve().parent.parent / "cards"
+CARDS = ROOT / "cards"
 SKIP_MARKER = "# illustrative: not run"
 TIMEOUT_S = 20
 

@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from mldeck.notetype.model import model_css
-from tests.anki_helpers import build, fresh_collection, import_apkg
-from tests.helpers import ROOT, copy_project
+from tests.helpers import ROOT
 from tests.screens import CHROMIUM, card_page, screenshot
 
 pytestmark = pytest.mark.browser
@@ -23,18 +22,12 @@ CARDS = {"epam-034": "code", "alldus-t20": "math and code", "upwork-022": "edito
 
 
 @pytest.fixture(scope="module")
-def collection(tmp_path_factory):
+def collection(real_collection):
     if CHROMIUM is None:
         if os.environ.get("MLDECK_SKIP_BROWSER"):
             pytest.skip("no chromium and MLDECK_SKIP_BROWSER is set")
         pytest.fail("chromium is not installed: apt-get install chromium (or set MLDECK_SKIP_BROWSER=1)")
-    tmp = tmp_path_factory.mktemp("shots")
-    root = copy_project(tmp / "proj", with_cards=True)
-    apkg = build(root, tmp / "deck.apkg")
-    col = fresh_collection(tmp / "anki")
-    import_apkg(col, apkg)
-    yield col
-    col.close()
+    return real_collection
 
 
 def _mean_luminance(png: Path, box=None) -> float:

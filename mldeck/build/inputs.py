@@ -1,0 +1,76 @@
+"""What a note is made from, and so its `mod`: Anki updates a note only when the package's `mod`
+is newer than the collection's, so a note's `mod` is the newest change over every input of its
+fields (../shared/ARCHITECTURE.md):
+
+- its card files (the primary entry and every entry folded into it);
+- the `source.yaml` of every source it credits (publisher, title, URL on the back);
+- the `media/` files it shows (diagram sources are in the card file itself);
+- the code and templates that make and render it (`CODE`), and the dependency lock that pins
+  the libraries that render it (`LOCKS`).
+
+Times come from one `git log` walk of each repository (gitmeta.py): the project, and the
+checkout holding the mldeck package when that is another one.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..entries import Entry
+from ..notetype.model import template_paths
+from .gitmeta import FileTimes
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the checkout that holds the mldeck package
+# Code that shapes note fields: the whole package but the tools that sit on top of the build.
+NOT_NOTE_CODE = ("mldeck/lint/", "mldeck/preview/", "mldeck/diff/", "mldeck/dups/", "mldeck/scrape/", "mldeck/cli.py")
+LOCKS = ("requirements/deck.txt",)  # the pinned render libraries (Makefile installs from it)
+
+
+def code_paths(code_root: Path) -> list[str]:
+    """Repo-relative paths of the code, templates and lock files every note is made with."""
+    package = code_root / "mldeck"
+    files = sorted(p.relative_to(code_root).as_posix() for p in package.rglob("*") if _is_code(p))
+    return [f for f in files if not f.startswith(NOT_NOTE_CODE)] + [p for p in LOCKS if (code_root / p).is_file()]
+
+
+def _is_code(p: Path) -> bool:
+    return p.is_file() and "__pycache__" not in p.parts and p.suffix in (".py", ".html", ".css")
+
+
+@dataclass(frozen=True)
+class NoteInputs:
+    """The repo-relative files one note is made from (besides the code)."""
+
+    cards: tuple[str, ...]
+    sources: tuple[str, ...]
+    media: tuple[str, ...]
+
+
+class ModTimes:
+    """`mod` for notes and the model, from the times of their inputs."""
+
+    def __init__(self, root: Path, code_root: Path = PACKAGE_ROOT, times: FileTimes | None = None):
+        self.root = root
+        self.times = times or FileTimes(root)
+        self.code_times = self.times if code_root == root else FileTimes(code_root)
+        self.code = self.code_times.latest(code_paths(code_root))
+        self.model = self.code_times.latest(template_paths())
+
+    def rel(self, path: Path) -> str:
+        text, root = str(path), str(self.root)
+        if text.startswith(root + os.sep):
+            return text[len(root) + 1 :].replace(os.sep, "/")
+        return path.relative_to(self.root).as_posix()
+
+    def inputs(self, group: list[Entry], media_refs: Iterable[str]) -> NoteInputs:
+        cards = tuple(self.rel(c.path) for c in group if c.path is not None)
+        sources = tuple(sorted({f"sources/{c.source}/source.yaml" for c in group}))
+        media = tuple(sorted({ref.lstrip("./") for ref in media_refs}))
+        return NoteInputs(cards, sources, media)
+
+    def note_mod(self, inputs: NoteInputs) -> int:
+        files = [*inputs.cards, *inputs.sources, *inputs.media]
+        return max(self.code, self.times.latest(files))

@@ -1,0 +1,141 @@
+"""Parsed entries, cached by each file's (size, mtime_ns, ctime_ns, inode): one edited card file
+costs one parse, and a build with 10,000 unchanged cards parses none.
+
+`entries.bin` in the cache folder holds, per card file, its stat key and either the parsed
+entry or the problems that stopped it, as plain data (marshal: no code runs when it is read),
+sealed with the folder's key (mldeck/localcache.py) and tagged with a hash of the reader's
+own code, so an edited parser re-reads everything. Anything unexpected is no cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+from pathlib import Path
+
+from .entries import Entry, read_entry
+from .errors import DeckError, Problem
+from .fsio import write_atomic
+from .localcache import Seal
+from .sources import Source
+from .validate import entry_problems
+
+FILE = "entries.bin"
+READER_CODE = (
+    "entries.py",
+    "frontmatter.py",
+    "sections.py",
+    "fences.py",
+    "taxonomy.py",
+    "errors.py",
+    "validate.py",
+    "prose.py",
+    "diagram_kinds.py",
+    "sources.py",
+)
+Row = tuple[tuple[int, int, int, int], object]
+
+
+def reader_version() -> str:
+    h = hashlib.sha256()
+    for name in READER_CODE:
+        h.update((Path(__file__).parent / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _stat_key(path: Path) -> tuple[int, int, int, int]:
+    st = os.stat(path)
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def _pack(e: Entry) -> tuple:
+    return (e.id, e.source, e.ref, e.difficulty, list(e.topics), e.answer_origin, dict(e.texts), e.section,
+            e.verdict, e.kind, e.duplicate_of, dict(e.lines))  # fmt: skip
+
+
+def _unpack(t: tuple, path: Path) -> Entry:
+    (id_, source, ref, difficulty, topics, origin, texts, section, verdict, kind, dup, lines) = t
+    return Entry(id_, source, ref, difficulty, tuple(topics), origin, texts, section, verdict, kind, dup, path, lines)
+
+
+class EntryCache:
+    """`read(path)`: a cached parse when the file is unchanged, else `read_entry` (and remember)."""
+
+    def __init__(self, folder: Path | None):
+        self.path = folder / FILE if folder is not None else None
+        self.seal = Seal(folder)
+        self.version = reader_version()
+        self.rows, self.checks = self._load()
+        self.seen: dict[str, Row] = {}
+        self.checked: dict[str, tuple[object, str, list]] = {}
+        self.parsed = 0
+
+    def _load(self) -> tuple[dict[str, Row], dict[str, tuple[object, str, list]]]:
+        if self.path is None or not self.seal.usable or self.path.is_symlink() or not self.path.is_file():
+            return {}, {}
+        try:
+            data = self.path.read_bytes()
+            mac, body = data[:64].decode("ascii"), data[64:]
+            if not self.seal.check(body, mac):
+                return {}, {}
+            version, rows, checks = marshal.loads(body)
+        except (OSError, ValueError, EOFError, TypeError, UnicodeDecodeError):
+            return {}, {}
+        ok = version == self.version and isinstance(rows, dict) and isinstance(checks, dict)
+        return (rows, checks) if ok else ({}, {})
+
+    def stat_key(self, path: Path) -> str:
+        """What identifies the file's content for this build (its stat key), "" when unknown."""
+        row = self.seen.get(str(path))
+        return f"{path}|{row[0]}" if row is not None else ""
+
+    def check(self, entry: Entry, source: Source | None) -> list[Problem]:
+        """`validate.entry_problems`, remembered per file and kind of source."""
+        name = str(entry.path)
+        row = self.seen.get(name)
+        if row is None or entry.path is None:
+            return entry_problems(entry, source)
+        kind = "none" if source is None else ("original" if source.original else "article")
+        cached = self.checks.get(name)
+        if cached is not None and cached[0] == row[0] and cached[1] == kind:
+            self.checked[name] = cached
+            return [Problem(entry.path, line, msg, level) for line, msg, level in cached[2]]
+        problems = entry_problems(entry, source)
+        self.parsed += 0 if cached is None else 1  # a changed verdict must be saved
+        self.checked[name] = (row[0], kind, [(p.line, p.message, p.level) for p in problems])
+        return problems
+
+    def read(self, path: Path) -> Entry:
+        name = str(path)
+        try:
+            key = _stat_key(path)
+        except OSError:
+            return read_entry(path)  # let the reader say what is wrong
+        row = self.rows.get(name)
+        if row is not None and row[0] == key:
+            self.seen[name] = row
+            kind, value = row[1]  # type: ignore[misc]
+            if kind == "ok":
+                return _unpack(value, path)
+            raise DeckError([Problem(Path(p), line, msg, level) for p, line, msg, level in value])
+        self.parsed += 1
+        try:
+            entry = read_entry(path)
+        except DeckError as exc:
+            self.seen[name] = (key, ("err", [(str(p.path), p.line, p.message, p.level) for p in exc.problems]))
+            raise
+        self.seen[name] = (key, ("ok", _pack(entry)))
+        return entry
+
+    def save(self) -> None:
+        """Keep the rows of the files read this time (deleted cards drop out)."""
+        if self.path is None or not self.seal.usable or self.path.is_symlink():
+            return
+        if not self.parsed and self.seen.keys() == self.rows.keys() and self.checked.keys() == self.checks.keys():
+            return  # nothing new to remember
+        body = marshal.dumps((self.version, self.seen, self.checked))
+        try:
+            write_atomic(self.path, self.seal.sign(body).encode("ascii") + body)
+        except OSError:
+            pass

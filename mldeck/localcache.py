@@ -1,0 +1,77 @@
+"""Where the build keeps its caches and stamps, and how it knows it wrote them itself.
+
+Everything under `build/` may come from anywhere: a pull request can commit a stamp, a deck or
+a render cache, and `build/` itself may be a symlink to somewhere else. So:
+
+- The cache folder is used only when it really is inside the checkout (`cache_dir`): a `build/`
+  or `build/cache` that leads outside means no cache, never a read or write out there.
+  `MLDECK_CACHE_DIR` names another folder on purpose (the test suite shares one).
+- Every cache entry and stamp is sealed with an HMAC whose key only this copy of the folder
+  has (`Seal`): 32 random bytes in `.key`, mixed with that file's device, inode and change
+  time. A committed or copied key file has another inode and change time, so its seals do not
+  verify and a poisoned entry is a cache miss, not content in the deck.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+KEY_FILE = ".key"
+ENV = "MLDECK_CACHE_DIR"
+
+
+def within(root: Path, path: Path) -> bool:
+    """True when `path`, with every symlink resolved, is `root` or inside it."""
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a symlink loop
+        return False
+
+
+def cache_dir(root: Path) -> Path | None:
+    """The folder for caches and stamps: `root/build/cache` when it stays inside `root`."""
+    if env := os.environ.get(ENV):
+        return Path(env)
+    folder = root / "build" / "cache"
+    return folder if within(root, folder) else None
+
+
+class Seal:
+    """Sign and check bytes with this cache folder's own key; no key (no folder) seals nothing."""
+
+    def __init__(self, folder: Path | None):
+        self.key = _load_key(folder) if folder is not None else None
+
+    @property
+    def usable(self) -> bool:
+        return self.key is not None
+
+    def sign(self, data: bytes) -> str:
+        if self.key is None:
+            return ""
+        return hmac.new(self.key, data, hashlib.sha256).hexdigest()
+
+    def check(self, data: bytes, mac: object) -> bool:
+        return self.key is not None and isinstance(mac, str) and hmac.compare_digest(self.sign(data), mac)
+
+
+def _load_key(folder: Path) -> bytes | None:
+    path = folder / KEY_FILE
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not path.exists() and not path.is_symlink():
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(secrets.token_bytes(32))
+        st = os.lstat(path)
+        if not path.is_file() or path.is_symlink() or st.st_size != 32:
+            return None
+        secret = path.read_bytes()
+    except OSError:
+        return None
+    where = f"{st.st_dev}:{st.st_ino}:{st.st_ctime_ns}".encode()
+    return hashlib.sha256(secret + where).digest()

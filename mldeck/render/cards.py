@@ -1,0 +1,254 @@
+"""The render stage: Markdown texts -> `Rendered` values (sanitised HTML plus the media it shows).
+
+- Values, not a store: each result carries the bytes of every file its HTML shows, so whoever
+  keeps a note keeps exactly its pictures, and a filtered deck carries no one else's.
+- Cache: `texts.sqlite` in the cache folder (cache.py), keyed by (render code version, text).
+- Plain one-paragraph text (most questions) skips Markdown: escaped and wrapped in <p>.
+- Many cache misses are rendered by worker processes (one Markdown pipeline each), on every core.
+Problems come back as (line offset, message) pairs; `problems_at` puts them at file lines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import multiprocessing
+import os
+import re
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..diagram_kinds import DIAGRAMS
+from ..entries import Entry
+from ..errors import Problem
+from ..localcache import cache_dir, within
+from .cache import RenderCache, Rendered
+from .markdown import DiagramRenderer, Renderer, RenderError
+from .media import MediaError, MediaStore
+from .progress import Progress
+
+PLAIN = re.compile(r"^[^\n*_`$\\<>&\[\]!#|~=+{}]*$")  # nothing Markdown or HTML would touch
+LIST_START = re.compile(r"^\s*(\d+[.)]|[-+*])\s")
+SHOWN = re.compile(r'\ssrc="(mldeck-[0-9a-f]{20}\.\w+)"')
+PARALLEL_FROM = 200  # below this many misses, worker start-up costs more than it saves
+
+
+def plain_html(text: str) -> str | None:
+    """HTML for one paragraph of plain text, or None when Markdown is needed."""
+    t = text.strip()
+    if not t or not PLAIN.match(t) or LIST_START.match(t) or "  " in t or t.startswith("    "):
+        return None
+    return f"<p>{html.escape(t, quote=False)}</p>"
+
+
+RENDER_LIBRARIES = ("markdown", "pymdown-extensions", "pygments", "nh3", *(k.library for k in DIAGRAMS.values()))
+
+
+def render_version() -> str:
+    """What the HTML of a text depends on besides the text: our render code and its libraries.
+
+    Part of every cache key, so editing mldeck/render/ or upgrading a library re-renders."""
+    from importlib import metadata
+
+    h = hashlib.sha256()
+    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    for dist in RENDER_LIBRARIES:
+        try:
+            h.update(f"{dist}={metadata.version(dist)};".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist}=none;".encode())
+    return h.hexdigest()[:20]
+
+
+def make_diagram_renderer(cache: Path | None, enabled: bool, media: MediaStore) -> DiagramRenderer | None:
+    """The diagram renderer (mermaid, vega-lite), if enabled and installed."""
+    if not enabled:
+        return None
+    try:
+        from .diagrams import DiagramCache
+    except ModuleNotFoundError:
+        return None
+    return DiagramCache(cache / "diagrams" if cache is not None else None, media)
+
+
+def _image_sources(text: str) -> list[str]:
+    return re.findall(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)", text)
+
+
+def render_one(renderer: Renderer, text: str) -> Rendered:
+    """One text through one Markdown pipeline, as a value."""
+    try:
+        out = renderer.render(text)
+    except RenderError as exc:
+        return Rendered(problems=tuple(exc.problems))
+    store = renderer.media
+    used = {}
+    for src in _image_sources(text):
+        try:
+            used[src] = store.resolve(src)
+        except MediaError:
+            pass
+    media = {n: store.files[n] for n in sorted(set(SHOWN.findall(out))) if n in store.files}
+    return Rendered(out, media, used)
+
+
+_WORKER: Renderer | None = None
+
+
+def _worker_init(root: Path, cache: Path | None, diagrams: bool) -> None:
+    global _WORKER
+    media = MediaStore(root)
+    _WORKER = Renderer(media, make_diagram_renderer(cache, diagrams, media))
+
+
+def _worker_render(text: str) -> Rendered:
+    assert _WORKER is not None
+    return render_one(_WORKER, text)
+
+
+class TextRenderer:
+    """Texts -> Rendered values: from the cache, the plain-text shortcut, or Markdown.
+
+    Owns its cache and its Markdown pipeline; callers get values back and share nothing with it."""
+
+    def __init__(self, root: Path, cache: Path | None, diagrams: bool = True, quiet: bool = True):
+        self.root = root
+        self.cache_folder = cache
+        self.diagrams = diagrams
+        self.quiet = quiet
+        self.cache = RenderCache(cache, render_version())
+        self.media = MediaStore(root)  # resolves media/ references of cached results
+        self._renderer: Renderer | None = None
+        self.hits = 0
+        self.misses = 0
+
+    @property
+    def renderer(self) -> Renderer:
+        if self._renderer is None:  # building Markdown is the slow part: only when a miss needs it
+            self._renderer = Renderer(self.media, make_diagram_renderer(self.cache_folder, self.diagrams, self.media))
+        return self._renderer
+
+    def _from_cache(self, html_text: str, used: dict[str, str], generated: dict[str, bytes]) -> Rendered | None:
+        """A cached result, if the media/ files it used still have the bytes it was made with."""
+        media = dict(generated)
+        for src, name in used.items():
+            try:
+                if self.media.resolve(src) != name:
+                    return None
+            except MediaError:
+                return None
+            media[name] = self.media.files[name]
+        shown = set(SHOWN.findall(html_text))
+        if not shown <= set(media):
+            return None
+        return Rendered(html_text, {n: media[n] for n in sorted(shown)}, used)
+
+    def pictures(self, used: dict[str, str], names: tuple[str, ...]) -> dict[str, bytes] | None:
+        """The bytes of the packaged files `names` that an earlier render made: `media/` files
+        (`used`: reference -> name) read again, diagrams from the cache; None if any changed."""
+        media: dict[str, bytes] = {}
+        for src, name in used.items():
+            try:
+                if self.media.resolve(src) != name:
+                    return None
+            except MediaError:
+                return None
+            media[name] = self.media.files[name]
+        generated = self.cache.generated([n for n in names if n not in media])
+        if generated is None:
+            return None
+        return {n: (media | generated)[n] for n in names}
+
+    def render_many(self, texts: Iterable[str]) -> dict[str, Rendered]:
+        """Every distinct text, rendered."""
+        results: dict[str, Rendered] = {}
+        todo: list[str] = []
+        for text in dict.fromkeys(texts):
+            if (fast := plain_html(text)) is not None:
+                results[text] = Rendered(fast)
+            else:
+                todo.append(text)
+        keys = {text: self.cache.key(text) for text in todo}
+        cached = self.cache.get_many(list(keys.values()))
+        misses = []
+        for text in todo:
+            hit = cached.get(keys[text])
+            value = self._from_cache(hit.html, hit.used, hit.generated) if hit is not None else None
+            if value is None:
+                misses.append(text)
+            else:
+                results[text] = value
+        self.hits += len(todo) - len(misses)
+        self.misses += len(misses)
+        progress = Progress(len(misses), quiet=self.quiet)
+        for text, result in zip(misses, self._render_all(misses), strict=True):
+            progress.step(text.split("\n", 1)[0])
+            results[text] = result
+            self.cache.put(keys[text], result)
+        progress.done()
+        self.cache.flush()
+        return results
+
+    def _render_all(self, misses: list[str]) -> Iterator[Rendered]:
+        """Results in the order of `misses`: worker processes on every core when there are many."""
+        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        if len(misses) >= PARALLEL_FROM and workers > 1:
+            # "spawn", not fork: the diagram engines (QuickJS, Deno) run threads, and a forked child
+            # of a process with threads can deadlock on a lock one of them held.
+            with ProcessPoolExecutor(
+                workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_worker_init,
+                initargs=(self.root, self.cache_folder, self.diagrams),
+            ) as ex:
+                yield from ex.map(_worker_render, misses, chunksize=max(1, len(misses) // (workers * 8)))
+        else:
+            for text in misses:
+                yield render_one(self.renderer, text)
+
+    def close(self) -> None:
+        self.cache.close()
+
+
+def problems_at(result: Rendered, entry: Entry, section: str) -> list[Problem]:
+    """A result's problems at the lines of the entry's file."""
+    return [Problem(entry.path or entry.id, entry.body_line(section, off), msg) for off, msg in result.problems]
+
+
+def text_renderer(root: Path, diagrams: bool = True, quiet: bool = True) -> TextRenderer:
+    """The renderer the build, lint and preview share: its cache in the checkout's cache folder."""
+    return TextRenderer(root, cache_dir(root), diagrams, quiet)
+
+
+@dataclass(frozen=True)
+class RenderRun:
+    """The results of one render run (text -> Rendered), and how many were rendered or cached."""
+
+    results: dict[str, Rendered]
+    rendered: int
+    cached: int
+
+    def __getitem__(self, text: str) -> Rendered:
+        return self.results[text]
+
+
+def render_texts(root: Path, texts: Iterable[str], diagrams: bool = True, quiet: bool = True) -> RenderRun:
+    """Render `texts` of the project at `root`: the values and how many came from the cache."""
+    renderer = text_renderer(root, diagrams, quiet)
+    try:
+        results = renderer.render_many(texts)
+    finally:
+        renderer.close()
+    return RenderRun(results, renderer.misses, renderer.hits)
+
+
+def media_folder_problems(root: Path) -> list[Problem]:
+    """`media/` must be a folder of this checkout: a symlink out of it would let a card show any
+    image file on the building machine."""
+    media = root / "media"
+    if (media.is_symlink() or media.exists()) and not within(root, media):
+        return [Problem(media, 1, "media/ leads outside the checkout (a symlink): keep images in the repository")]
+    return []

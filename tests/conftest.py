@@ -1,0 +1,66 @@
+"""Fixtures the whole suite shares.
+
+- One cache folder for the session (MLDECK_CACHE_DIR), so the many builds of copies of the
+  project render each text and diagram once; tests about the caches themselves unset it.
+- `real_deck`: the repository's cards built once into a copy of the project, for tests that only
+  read the package; `real_collection`: that package imported once into a real Anki collection,
+  for tests that only read it (a test that reviews or imports again makes its own).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import copy_project
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    folder = tmp_path_factory.getbasetemp() / "mldeck-cache"
+    previous = os.environ.get("MLDECK_CACHE_DIR")
+    os.environ["MLDECK_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("MLDECK_CACHE_DIR", None)
+    else:
+        os.environ["MLDECK_CACHE_DIR"] = previous
+
+
+@dataclass(frozen=True)
+class RealDeck:
+    root: Path  # a copy of the project with the repository's cards
+    apkg: Path  # its deck, built once for the session: read it, never write it
+
+
+@pytest.fixture(scope="session")
+def real_deck(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> RealDeck:
+    from tests.anki_helpers import build
+
+    root = copy_project(tmp_path_factory.mktemp("real") / "proj", with_cards=True)
+    apkg = build(root, root / "dist" / "deck.apkg")
+    return RealDeck(root, apkg)
+
+
+@pytest.fixture()
+def real_project(real_deck: RealDeck, tmp_path: Path) -> Path:
+    """A private copy of the real project (its cards, sources and media) to change and build."""
+    root = tmp_path / "proj"
+    shutil.copytree(real_deck.root, root, ignore=shutil.ignore_patterns("dist", "build"))
+    return root
+
+
+@pytest.fixture(scope="session")
+def real_collection(real_deck: RealDeck, tmp_path_factory: pytest.TempPathFactory):
+    pytest.importorskip("anki")
+    from tests.anki_helpers import fresh_collection, import_apkg
+
+    col = fresh_collection(tmp_path_factory.mktemp("anki-real"))
+    col.first_log = import_apkg(col, real_deck.apkg)  # type: ignore[attr-defined]
+    yield col
+    col.close()
