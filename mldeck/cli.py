@@ -61,6 +61,7 @@ def parser() -> argparse.ArgumentParser:
 # Modules that add subcommands: each has register(subparsers). Missing ones are skipped, so
 # the scraper works without the build's dependencies and new commands plug in here.
 COMMAND_MODULES = ("mldeck.build.cli", "mldeck.lint.cli", "mldeck.preview.cli", "mldeck.diff.cli", "mldeck.dups.cli")
+COMMAND_MODULES += ("mldeck.ledger_cli",)  # `new` and `ledger`: ids (mldeck/ledger.py)
 
 
 def _add_build_commands(sub: argparse._SubParsersAction) -> None:

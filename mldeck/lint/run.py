@@ -18,6 +18,7 @@ from ..sections import KEYS
 from ..sources import load_sources
 from ..validate import entry_problems, group_duplicates, unknown_sources
 from .checks import check_card, check_folds
+from .ids import id_problems
 
 
 def render_problems(root: Path, cards: list[Entry]) -> list[Problem]:
@@ -64,8 +65,10 @@ def dangling_folds(cards: list[Entry], unreadable: set[str]) -> list[Problem]:
     return [p for p in problems if folded.get((str(p.path), p.line)) not in unreadable]
 
 
-def lint_project(root: Path) -> list[Problem]:
-    """Every problem in the project's cards, sorted by file and line; errors and warnings."""
+def lint_project(root: Path, base: str | None = "HEAD") -> list[Problem]:
+    """Every problem in the project's cards, sorted by file and line; errors and warnings.
+
+    `base`: the git ref the id rules compare with (HEAD; in CI, the pull request's base)."""
     cards, problems = scan_entries(root / "cards")
     try:
         sources = load_sources(root / "sources")
@@ -75,7 +78,9 @@ def lint_project(root: Path) -> list[Problem]:
         sources = {}
     for card in cards:
         problems += entry_problems(card, sources.get(card.source))
-    problems += dangling_folds(cards, ids_of_unreadable(cards, problems)) + check_folds(cards)
+    unreadable = frozenset(ids_of_unreadable(cards, problems))
+    problems += dangling_folds(cards, unreadable) + check_folds(cards)
+    problems += id_problems(root, cards, base, unreadable)
     problems += render_problems(root, cards)
     for card in cards:
         problems += check_card(card, root / "media")
