@@ -159,7 +159,8 @@ def retire(ledger: dict[str, Record], ids: Iterable[str], note: str) -> dict[str
     for i in ids:
         if i not in out:
             raise fail(LEDGER_NAME, 1, f"id {i!r} is not in the ledger: nothing to retire")
-        out[i] = replace(out[i], status="retired", note=note or out[i].note)
+        since = NEVER if out[i].since == NEXT else out[i].since  # never released: say so
+        out[i] = replace(out[i], status="retired", since=since, note=note or out[i].note)
     return out
 
 

@@ -16,9 +16,9 @@ from ..entries import Entry, parse_entry
 from ..errors import DeckError, Problem
 from ..freshids import ID_LINE
 from ..gitbase import GitUnavailable, commit_of, file_at, files_at
-from ..ledger import LEDGER_NAME, Record, ledger_path, parse_ledger, question_key, read_ledger
+from ..ledger import LEDGER_NAME, NEXT, Record, ledger_path, parse_ledger, question_key, read_ledger
 
-NEVER = "an id never changes: every user's review history of the note hangs on it"
+ID_RULE = "an id never changes: every user's review history of the note hangs on it"
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def _err(entry: Entry, message: str) -> Problem:
 
 
 def _changed(entry: Entry, old: str, where: str) -> Problem:
-    return _err(entry, f"id changed from {old!r} to {entry.id!r} ({where}): {NEVER}. Put back 'id: {old}'")
+    return _err(entry, f"id changed from {old!r} to {entry.id!r} ({where}): {ID_RULE}. Put back 'id: {old}'")
 
 
 @dataclass(frozen=True)
@@ -155,22 +155,20 @@ def _id_change(
     if old.question and question_key(old.question) == key:
         elsewhere = _rel(root, present[old.id])
         return old.id, _err(entry, f"this question had id {old.id!r} in {base.ref} (that id is now on {elsewhere}): "
-                                   f"ids stay with their question, {NEVER}")  # fmt: skip
+                                   f"ids stay with their question, {ID_RULE}")  # fmt: skip
     return None
 
 
 def _disappeared(ledger: dict[str, Record], present: set[str], lpath: Path) -> list[Problem]:
-    return [
-        Problem(
-            lpath,
-            rec.line,
-            f"id {rec.id!r} is in the ledger but no card has it (it was {rec.file}: "
-            f"{rec.question[:60]!r}): a released id never disappears. Restore the card, or "
-            f"retire the id for good: python build_deck.py ledger retire {rec.id}",
-        )  # fmt: skip
-        for rec in ledger.values()
-        if rec.live and rec.id not in present
-    ]
+    def problem(rec: Record) -> Problem:
+        what = "an id never disappears silently" if rec.since == NEXT else "a released id never disappears"
+        message = (
+            f"id {rec.id!r} is in the ledger but no card has it (it was {rec.file}: {rec.question[:60]!r}): "
+            f"{what}. Restore the card, or retire the id for good: python build_deck.py ledger retire {rec.id}"
+        )
+        return Problem(lpath, rec.line, message)
+
+    return [problem(rec) for rec in ledger.values() if rec.live and rec.id not in present]
 
 
 def _ledger_shrank(ledger: dict[str, Record], base: Base | None, lpath: Path) -> list[Problem]:
