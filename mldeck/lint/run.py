@@ -13,6 +13,7 @@ from pathlib import Path
 from ..build.render_cards import card_renderer
 from ..entries import MAX_BYTES, Entry, scan_entries
 from ..errors import DeckError, Problem
+from ..ledger import NEXT, read_ledger
 from ..render.media import MediaStore
 from ..sections import KEYS
 from ..sources import load_sources
@@ -65,6 +66,15 @@ def dangling_folds(cards: list[Entry], unreadable: set[str]) -> list[Problem]:
     return [p for p in problems if folded.get((str(p.path), p.line)) not in unreadable]
 
 
+def released_ids(root: Path) -> frozenset[str]:
+    """Ids a release already carried (the ledger's, not `next`): their numbers are history."""
+    try:
+        ledger = read_ledger(root) or {}
+    except DeckError:
+        return frozenset()
+    return frozenset(i for i, r in ledger.items() if r.since != NEXT)
+
+
 def lint_project(root: Path, base: str | None = "HEAD") -> list[Problem]:
     """Every problem in the project's cards, sorted by file and line; errors and warnings.
 
@@ -82,7 +92,8 @@ def lint_project(root: Path, base: str | None = "HEAD") -> list[Problem]:
     problems += dangling_folds(cards, unreadable) + check_folds(cards)
     problems += id_problems(root, cards, base, unreadable)
     problems += render_problems(root, cards)
+    released = released_ids(root)
     for card in cards:
-        problems += check_card(card, root / "media")
+        problems += check_card(card, root / "media", released)
     unique = {(str(p.path), p.line, p.level, p.message): p for p in problems}
     return [unique[k] for k in sorted(unique, key=lambda k: (k[0], k[1], k[2] != "error", k[3]))]
