@@ -17,6 +17,7 @@ from ..render.media import MediaStore
 from ..sections import KEYS
 from ..sources import Source, load_sources
 from ..taxonomy import DIFFICULTIES
+from ..tex.check import check_entries
 from ..validate import validate
 from .gitmeta import FileTimes
 from .notes import Filters, NoteSpec, build_note
@@ -139,6 +140,7 @@ def prepare_notes(
     sources = load_sources(root / "sources")
     cards = read_entries(root / "cards")
     groups, problems = validate(cards, sources)
+    problems += check_entries(cards).problems  # broken or hostile TeX (mldeck/tex/)
     if problems:
         raise DeckError(problems)
     media = MediaStore(root)

@@ -21,7 +21,10 @@ def run_lint(args: argparse.Namespace) -> int:
     from .report import exit_status, format_problems, relative, summary
     from .run import lint_project
 
-    problems = [relative(p, args.root) for p in lint_project(args.root, args.base)]
+    found = lint_project(args.root, args.base)
+    for note in (p for p in found if not str(p.path)):  # about the run, not a file: once, on stderr
+        print(note, file=sys.stderr)
+    problems = [relative(p, args.root) for p in found if str(p.path)]
     for line in format_problems(problems, args.format):
         print(line)
     print(summary(problems, len(entry_files(args.root / "cards"))), file=sys.stderr)

@@ -17,6 +17,7 @@ from ..ledger import NEXT, read_ledger
 from ..render.media import MediaStore
 from ..sections import KEYS
 from ..sources import load_sources
+from ..tex.check import check_entries
 from ..validate import entry_problems, group_duplicates, unknown_sources
 from .checks import check_card, check_folds
 from .ids import id_problems
@@ -92,6 +93,8 @@ def lint_project(root: Path, base: str | None = "HEAD") -> list[Problem]:
     problems += dangling_folds(cards, unreadable) + check_folds(cards)
     problems += id_problems(root, cards, base, unreadable)
     problems += render_problems(root, cards)
+    tex = check_entries(cards)
+    problems += tex.problems + ([Problem("", 0, tex.note, "warning")] if tex.note else [])
     released = released_ids(root)
     for card in cards:
         problems += check_card(card, root / "media", released)
