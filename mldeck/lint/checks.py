@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..ankimarkup import find_anki_markup
 from ..entries import Entry
 from ..errors import Problem
 from ..prose import AUTOLINK, INLINE_MATH, WORD, prose_lines
@@ -119,9 +120,27 @@ def check_raw_html(card: Entry) -> list[Problem]:
     return problems
 
 
+def check_anki_markup(card: Entry) -> list[Problem]:
+    """Anki's own tags in a text: the build shows them as text (mldeck/ankimarkup.py); say so."""
+    problems = []
+    for key, text in _sections(card):
+        for offset, line in enumerate(text.split("\n")):
+            if m := find_anki_markup(line):
+                tag = line[m.start() : m.start() + 12]
+                why = f"{tag!r} is Anki markup (sound, speech or LaTeX): shown as text, never played or run"
+                problems.append(_problem(card, card.body_line(key, offset), why))
+    return problems
+
+
 def check_card(card: Entry, media_dir: Path, released: frozenset[str] = frozenset()) -> list[Problem]:
     """Every single-card check."""
-    return check_question(card) + check_id(card, released) + check_links(card, media_dir) + check_raw_html(card)
+    return (
+        check_question(card)
+        + check_id(card, released)
+        + check_links(card, media_dir)
+        + check_raw_html(card)
+        + check_anki_markup(card)
+    )
 
 
 def check_folds(cards: list[Entry]) -> list[Problem]:

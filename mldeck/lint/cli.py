@@ -21,6 +21,8 @@ def run_lint(args: argparse.Namespace) -> int:
     from .report import exit_status, format_problems, relative, summary
     from .run import lint_project
 
+    if hasattr(sys.stdout, "reconfigure"):  # a file name that is not UTF-8 prints as \xNN, never a traceback
+        sys.stdout.reconfigure(errors="backslashreplace")
     found = lint_project(args.root, args.base)
     for note in (p for p in found if not str(p.path)):  # about the run, not a file: once, on stderr
         print(note, file=sys.stderr)

@@ -15,6 +15,7 @@ from ..entries import MAX_BYTES, Entry, scan_entries
 from ..errors import DeckError, Problem
 from ..ledger import NEXT, read_ledger
 from ..render.media import MediaStore
+from ..scrape.lock import LOCK_NAME, read_lock
 from ..sections import KEYS
 from ..sources import load_sources
 from ..tex.check import check_entries
@@ -67,6 +68,17 @@ def dangling_folds(cards: list[Entry], unreadable: set[str]) -> list[Problem]:
     return [p for p in problems if folded.get((str(p.path), p.line)) not in unreadable]
 
 
+def lock_problems(cards_dir: Path) -> list[Problem]:
+    """A scrape lock broken by a merge conflict (or reshaped by hand) at its line."""
+    problems: list[Problem] = []
+    for lock in sorted(cards_dir.glob(f"*/{LOCK_NAME}")):
+        try:
+            read_lock(lock)
+        except DeckError as exc:
+            problems += exc.problems
+    return problems
+
+
 def released_ids(root: Path) -> frozenset[str]:
     """Ids a release already carried (the ledger's, not `next`): their numbers are history."""
     try:
@@ -81,6 +93,7 @@ def lint_project(root: Path, base: str | None = "HEAD") -> list[Problem]:
 
     `base`: the git ref the id rules compare with (HEAD; in CI, the pull request's base)."""
     cards, problems = scan_entries(root / "cards")
+    problems += lock_problems(root / "cards")
     try:
         sources = load_sources(root / "sources")
         problems += unknown_sources(cards, sources)
