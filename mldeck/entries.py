@@ -299,9 +299,13 @@ def stray_files(cards_dir: Path) -> list[Problem]:
     for dirpath, dirnames, filenames in os.walk(cards_dir):
         dirnames.sort()
         depth = len(Path(dirpath).relative_to(cards_dir).parts)
+        linked = [Path(dirpath) / d for d in dirnames if depth >= 1 and (Path(dirpath) / d).is_symlink()]
+        for path in linked:  # a symlinked folder inside cards/<source>/ is neither walked nor read
+            problems.append(Problem(shown_path(path), 1, "not read: a symlinked folder; card files live directly "
+                                                         "in cards/<source>/"))  # fmt: skip
         for name in sorted(filenames):
             path = Path(dirpath) / name
-            if not name.lower().endswith(MARKDOWN_SUFFIXES) or (depth == 1 and name.endswith(".md")):
+            if not name.lower().rstrip(" .\t").endswith(MARKDOWN_SUFFIXES) or (depth == 1 and name.endswith(".md")):
                 continue
             if name.lower() in ("readme.md", "readme.markdown"):
                 continue

@@ -327,6 +327,7 @@ STRAY = [
     ("cards/epam/nested/904-deep.md", "card files live directly in cards/<source>/"),
     ("cards/epam/a/b/905-deeper.MD", "card files live directly in cards/<source>/"),
     ("cards/906-top.md", "card files live cards/<source>/, not in cards/ itself"),
+    ("cards/epam/907-trailing.md ", "a card file's name ends in '.md' (lower case)"),
 ]
 
 
@@ -344,6 +345,15 @@ def test_card_files_the_reader_would_skip_are_errors(project: Path):
         assert f"{rel}:1: error: not read: {message}" in lint.stdout, rel
         assert f"{project / rel}:1: error: not read: {message}" in build.stderr, rel
     assert "notes.txt" not in lint.stdout
+
+
+def test_a_symlinked_folder_inside_a_source_is_reported(project: Path, tmp_path: Path):
+    outside = tmp_path / "more"
+    outside.mkdir()
+    (outside / "908-x.md").write_text(card_text(908))
+    (project / "cards/epam/more").symlink_to(outside)
+    lint = run_cli(project, "lint")
+    assert lint.returncode == 1 and "cards/epam/more:1: error: not read: a symlinked folder" in lint.stdout
 
 
 def test_a_card_file_name_that_is_not_utf8(project: Path):

@@ -224,3 +224,18 @@ def test_a_folder_named_like_a_card_does_not_stop_the_scraper(scraped: Path):
 def test_the_lock_is_valid_json_after_a_scrape(scraped: Path):
     for lock in scraped.glob("cards/*/scrape-lock.json"):
         assert isinstance(json.loads(lock.read_text()), dict)
+
+
+def test_a_source_folder_that_is_a_file_is_refused(scraped: Path, capsys):
+    shutil.rmtree(scraped / "cards/epam")
+    (scraped / "cards/epam").write_text("not a folder")
+    assert main(["--root", str(scraped), "scrape"]) == 1
+    assert "cards/epam:1: error: is not a folder" in capsys.readouterr().err
+
+
+def test_a_huge_snapshot_is_refused(scraped: Path, capsys, monkeypatch):
+    from mldeck.scrape import sites
+
+    monkeypatch.setattr(sites, "MAX_SNAPSHOT", 1000)
+    assert main(["--root", str(scraped), "scrape", "--source", "epam"]) == 1
+    assert "sources/epam/snapshot.txt:1: error: snapshot larger than" in capsys.readouterr().err

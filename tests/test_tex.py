@@ -161,6 +161,8 @@ HOSTILE_TEX = [
     "\\renewcommand{\\frac}{x}", "\\let\\a\\b", "\\mmlToken{mi}[href=\"javascript:alert(1)\"]{x}",
     "\\bbox[background:url(https://e.x/p)]{x}", "\\text{javascript:alert(1)}", "\\DeclareMathOperator{\\x}{x}",
     "\\Newextarrow{\\x}{1,2}{0x21C4}", "\\setOptions[tex]{maxMacros=1}", "\\begingroup\\gdef\\x{y}\\endgroup",
+    "\\DeclarePairedDelimiter\\abs{\\lvert}{\\rvert}", "\\mathtoolsset{showonlyrefs}", "\\definecolor{a}{RGB}{1,2,3}",
+    "\\newtagform{x}{(}{)}",
 ]  # fmt: skip
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..entries import Entry, parse_entry
 from ..errors import DeckError, Problem
 from ..freshids import ID_LINE
-from ..gitbase import GitUnavailable, commit_of, file_at, files_at
+from ..gitbase import GitUnavailable, commit_of, file_at, files_at, is_repository
 from ..ledger import LEDGER_NAME, NEXT, Record, ledger_path, parse_ledger, question_key, read_ledger
 
 ID_RULE = "an id never changes: every user's review history of the note hangs on it"
@@ -115,11 +115,15 @@ def id_problems(
     except DeckError as exc:
         return exc.problems
     base = read_base(root, base_ref)
+    problems: list[Problem] = []
+    if base is None and base_ref not in (None, "HEAD") and is_repository(root):
+        problems.append(Problem("", 0, f"--base {base_ref!r} is not a commit here: ids checked against the ledger "
+                                       "only", "warning"))  # fmt: skip
     if ledger is None and base is not None and base.ledger is not None:
         return [Problem(lpath, 1, f"the id ledger was deleted (it is in {base.ref}): restore it, "
                                   f"git checkout {base.ref} -- {LEDGER_NAME}")]  # fmt: skip
     found = card_findings(root, cards, ledger, base)
-    problems = found.problems + [
+    problems += found.problems + [
         _err(
             entry,
             f"new id {entry.id!r} is not in the id ledger ({LEDGER_NAME}): record it with "

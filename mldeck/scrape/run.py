@@ -47,6 +47,8 @@ def check_inside(cards_dir: Path, folder: Path) -> None:
     for path in (cards_dir, folder):
         if path.is_symlink() or (path.exists() and not path.resolve().is_relative_to(root)):
             raise fail(path, 1, "is a symlink: the scraper writes card files only inside the project")
+        if path.exists() and not path.is_dir():
+            raise fail(path, 1, "is not a folder: card files go in cards/<source>/")
 
 
 def summary(results: list[tuple[SyncReport, Source, list[Question]]]) -> list[str]:

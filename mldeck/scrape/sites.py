@@ -14,6 +14,7 @@ from . import alldus, epam, upwork
 from .blocks import Block, parse_blocks
 from .records import Question, escape_block_start
 
+MAX_SNAPSHOT = 8 * 1024 * 1024
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FENCE = re.compile(r"^\s*```\s*([^\s`]*)")  # the snapshot's code blocks (blocks.py)
 
@@ -58,8 +59,12 @@ def scrape_snapshot(source: Source) -> list[Question]:
     path = source.snapshot
     if not path.is_file():
         raise fail(path, 1, "snapshot missing")
+    with path.open("rb") as fh:
+        data = fh.read(MAX_SNAPSHOT + 1)
+    if len(data) > MAX_SNAPSHOT:
+        raise fail(path, 1, f"snapshot larger than {MAX_SNAPSHOT // (1024 * 1024)} MiB")
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise fail(path, 1, f"snapshot is not UTF-8 ({exc.reason} at byte {exc.start})") from None
     return scrape_text(source, text, path)

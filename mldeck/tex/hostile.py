@@ -4,8 +4,8 @@ MathJax in Anki's reviewer runs with the `require`, `autoload` and `newcommand` 
 `\\href{javascript:…}` is a live link, `\\style`/`\\class`/`\\cssId`/`\\data` and `\\mmlToken`
 set attributes and styles (a remote `url()` is a tracking pixel), `\\unicode` picks fonts,
 `\\require` loads more extensions, `\\toggle`/`\\mathtip`/`\\texttip` make interactive math, and
-a definition (`\\def`, `\\newcommand`, …) changes every formula shown after it in the session,
-on other cards too. None of them is needed for an interview answer.
+a definition (`\\def`, `\\newcommand`, mathtools' `\\DeclarePairedDelimiter`, `\\definecolor`, …)
+changes every formula shown after it in the session, on other cards too. None of them is needed for an interview answer.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ REFUSED = (
     "href", "url", "style", "class", "cssId", "data", "mmlToken", "unicode", "require",
     "toggle", "mathtip", "texttip", "def", "gdef", "edef", "xdef", "let", "global", "newcommand",
     "renewcommand", "providecommand", "newenvironment", "renewenvironment", "DeclareMathOperator",
-    "Newextarrow", "setOptions", "begingroup", "endgroup", "futurelet", "expandafter",
+    "Newextarrow", "setOptions", "begingroup", "endgroup", "futurelet", "expandafter", "definecolor",
+    "DeclarePairedDelimiter", "DeclarePairedDelimiterX", "DeclarePairedDelimiterXPP", "mathtoolsset",
+    "newtagform", "renewtagform", "usetagform", "newgathered", "renewgathered", "tagformat",
 )  # fmt: skip
 MACRO = re.compile(r"\\(" + "|".join(sorted(REFUSED, key=len, reverse=True)) + r")(?![A-Za-z])")
 SCHEME = re.compile(r"(?i)\b(?:javascript|vbscript|data|file)\s*:|url\s*\(|expression\s*\(|@import")
