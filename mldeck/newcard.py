@@ -110,8 +110,11 @@ def create_card(root: Path, source_name: str, question: str, ref: str | None = N
     card = plan_card(root, source_name, question, ref, section)
     ledger = read_ledger(root)  # a broken ledger stops us before anything is written
     cards_dir = root / "cards"
-    if cards_dir.is_symlink() or (card.path.parent.is_symlink()):
-        raise fail(card.path.parent, 1, "is a symlink: `new` writes only inside the project")
+    for folder in (cards_dir, card.path.parent):
+        if folder.is_symlink():
+            raise fail(folder, 1, "is a symlink: `new` writes only inside the project")
+        if folder.exists() and not folder.is_dir():
+            raise fail(folder, 1, "is not a folder: card files go in cards/<source>/")
     card.path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with open(card.path, "x", encoding="utf-8") as fh:

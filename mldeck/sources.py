@@ -93,6 +93,10 @@ def _read(meta_path: Path) -> tuple[dict, str]:
         raise fail(meta_path, line, f"malformed YAML: {getattr(exc, 'problem', None) or exc}") from None
     except RecursionError:
         raise fail(meta_path, 1, "malformed YAML: nested too deeply") from None
+    except ValueError:  # a number of thousands of digits: Python refuses to convert it
+        m = re.search(r"\d{1000,}", text)
+        line = text[: m.start()].count("\n") + 1 if m else 1
+        raise fail(meta_path, line, "malformed YAML: a number with thousands of digits") from None
     if not isinstance(loaded, dict):
         raise fail(meta_path, 1, "expected a mapping of metadata keys")
     for key, value in _strings(loaded):

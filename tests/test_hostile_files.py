@@ -220,6 +220,11 @@ BROKEN_SOURCES = [
     ("empty", lambda p: p.write_text(""), "expected a mapping"),
     ("folder", lambda p: (p.unlink(), p.mkdir()), "missing source metadata file"),
     ("huge", lambda p: p.write_text("title: " + "x" * 70_000), "larger than 64 KiB"),
+    (
+        "5000-digits",
+        lambda p: p.write_text(p.read_text().replace("questions: 42", "questions: " + "9" * 5000)),
+        "a number with thousands of digits",
+    ),  # fmt: skip
 ]
 
 
@@ -231,6 +236,21 @@ def test_broken_source_metadata_is_an_error_at_its_file(project: Path, name: str
         no_traceback(proc)
         assert proc.returncode == 1 and "sources/epam/source.yaml:" in proc.stdout + proc.stderr, command
         assert message in proc.stdout + proc.stderr, (command, proc.stdout + proc.stderr)
+
+
+def test_a_media_file_name_that_is_not_utf8_does_not_stop_the_build(project: Path):
+    (project / os.fsdecode(b"media/\xff.png")).write_bytes(png_bytes())
+    proc = run_cli(project, "build", "--quiet")
+    no_traceback(proc)
+    assert proc.returncode == 0
+
+
+def test_new_refuses_a_cards_path_that_is_a_file(project: Path):
+    shutil.rmtree(project / "cards")
+    (project / "cards").write_text("not a folder")
+    proc = run_cli(project, "new", "deck", "What is new?")
+    no_traceback(proc)
+    assert proc.returncode == 1 and "is not a folder" in proc.stderr
 
 
 def test_missing_sources_folder(project: Path):

@@ -60,7 +60,7 @@ def _inputs_key(root: Path, opts: BuildOptions, times: FileTimes, code_times: Fi
     paths += [(PACKAGE_ROOT, code_times, p) for p in code]
     for base, t, p in paths:
         rel = p.relative_to(base).as_posix()
-        h.update(f"{rel}|{t.time_of(rel)}|".encode())
+        h.update(f"{rel}|{t.time_of(rel)}|".encode("utf-8", "surrogateescape"))  # a non-UTF-8 file name
         h.update(hashlib.sha256(p.read_bytes()).digest())
     return h.hexdigest()
 
