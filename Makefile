@@ -75,6 +75,10 @@ cards: $(VENV)/.runtime  ## snapshots in sources/ -> card files in cards/ (never
 fetch: $(VENV)/.runtime  ## refresh one snapshot from the live page: make fetch SOURCE=upwork [URL=...]
 	$(PY) build_deck.py fetch $(SOURCE) $(if $(URL),--url $(URL))
 
+.PHONY: card
+card: $(VENV)/.runtime  ## a new card with a never-used id: make card SOURCE=deck Q="What is …?" [REF=43 SECTION=…]
+	$(PY) build_deck.py new "$$SOURCE" "$$Q" $(if $(REF),--ref "$$REF") $(if $(SECTION),--section "$$SECTION")
+
 lint: $(VENV)/.runtime  ## check every card file
 	$(PY) build_deck.py lint $(ARGS)
 

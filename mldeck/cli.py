@@ -69,6 +69,7 @@ COMMAND_MODULES = (
     "mldeck.diff.cli",
     "mldeck.dups.cli",
     "mldeck.release.cli",
+    "mldeck.ledger_cli",  # `new` and `ledger`: ids (mldeck/ledger.py)
 )
 
 

@@ -30,6 +30,8 @@ ID_RX = re.compile(r"^[a-z][a-z0-9]*-[a-z0-9]+$")
 WORD_RX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 MAX_BYTES = 256 * 1024
 MAX_REF_CHARS = 16
+CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")  # NUL: "binary"; \x1f: Anki's field separator
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
 
 
 @dataclass(frozen=True)
@@ -231,6 +233,10 @@ def read_entry(path: Path) -> Entry:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise fail(path, 1, "card file is empty")
+    if m := CONTROL.search(text):
+        line = text[: m.start()].count("\n") + 1
+        what = "Anki's field separator" if m.group(0) == "\x1f" else "a control character"
+        raise fail(path, line, f"control character U+{ord(m.group(0)):04X} ({what}): remove it")
     return parse_entry(text, path)
 
 
@@ -260,6 +266,19 @@ def format_entry(entry: Entry) -> str:
     return "\n".join(fm + [""] + body).rstrip("\n") + "\n"
 
 
+def _utf8_name(path: Path) -> bool:
+    try:
+        path.name.encode("utf-8")
+    except UnicodeEncodeError:  # the bytes of a non-UTF-8 name, kept as surrogates
+        return False
+    return True
+
+
+def shown_path(path: Path) -> str:
+    """A path as a message can print it (a non-UTF-8 name's bytes as \\xNN escapes)."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def _candidates(cards_dir: Path) -> list[Path]:
     """`cards/*/*.md` but README files, sorted: one directory scan per folder, no stat per file."""
     found: list[str] = []
@@ -279,10 +298,33 @@ def _candidates(cards_dir: Path) -> list[Path]:
 def entry_files(cards_dir: Path) -> list[Path]:
     """Every card file under `cards/`, sorted (README files excluded).
 
-    Only regular files, so a caller that reads them all can't block on a pipe or read a device;
-    `read_entries` reports the others as errors.
+    Only regular files with UTF-8 names, so a caller that reads them all can't block on a pipe,
+    read a device or fail to print a name; `read_entries` reports the others as errors.
     """
-    return [p for p in _candidates(cards_dir) if os.path.isfile(p)]
+    return [p for p in _candidates(cards_dir) if os.path.isfile(p) and _utf8_name(p)]
+
+
+def stray_files(cards_dir: Path) -> list[Problem]:
+    """Markdown files the reader would skip without a word: card files live directly in
+    cards/<source>/ and end in `.md` (lower case). Each one is an error naming the file."""
+    problems = []
+    for dirpath, dirnames, filenames in os.walk(cards_dir):
+        dirnames.sort()
+        depth = len(Path(dirpath).relative_to(cards_dir).parts)
+        linked = [Path(dirpath) / d for d in dirnames if depth >= 1 and (Path(dirpath) / d).is_symlink()]
+        for path in linked:  # a symlinked folder inside cards/<source>/ is neither walked nor read
+            problems.append(Problem(shown_path(path), 1, "not read: a symlinked folder; card files live directly "
+                                                         "in cards/<source>/"))  # fmt: skip
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            if not name.lower().rstrip(" .\t").endswith(MARKDOWN_SUFFIXES) or (depth == 1 and name.endswith(".md")):
+                continue
+            if name.lower() in ("readme.md", "readme.markdown"):
+                continue
+            where = "cards/<source>/, not in cards/ itself" if depth == 0 else "directly in cards/<source>/"
+            why = f"card files live {where}" if depth != 1 else "a card file's name ends in '.md' (lower case)"
+            problems.append(Problem(shown_path(path), 1, f"not read: {why}; move or rename it"))
+    return problems
 
 
 def _outside(path: Path, cards_dir: Path, linked: dict[Path, bool]) -> bool:
@@ -296,6 +338,13 @@ def _outside(path: Path, cards_dir: Path, linked: dict[Path, bool]) -> bool:
         return False  # nothing to resolve
     try:
         return not path.resolve().is_relative_to(cards_dir.resolve())
+    except (OSError, RuntimeError):  # a symlink loop
+        return True
+
+
+def _outside_project(folder: Path) -> bool:
+    try:
+        return not folder.resolve().is_relative_to(folder.parent.resolve())
     except (OSError, RuntimeError):  # a symlink loop
         return True
 
@@ -315,8 +364,14 @@ def scan_entries(cards_dir: Path, read: Callable[[Path], Entry] = read_entry) ->
     cards: list[Entry] = []
     problems: list[Problem] = []
     seen: dict[str, Entry] = {}
+    if cards_dir.is_symlink() and _outside_project(cards_dir):
+        return [], [Problem(cards_dir, 1, "cards/ is a symlink to a folder outside the project")]
+    problems += stray_files(cards_dir)
     linked: dict[Path, bool] = {}
     for path in _candidates(cards_dir):
+        if not _utf8_name(path):
+            problems.append(Problem(shown_path(path), 1, "the file name is not UTF-8: rename it"))
+            continue
         if _outside(path, cards_dir, linked) and os.path.isfile(path):
             problems.append(Problem(path, 1, "card file is a symlink to a file outside cards/"))
             continue

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from .ankimarkup import anki_problem
 from .errors import DeckError, Problem, fail
 
 REQUIRED = ("name", "publisher", "title", "url", "author", "deck")
@@ -19,6 +20,7 @@ MAX_BYTES = 64 * 1024
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # \x1f is Anki's field separator
 NAME_RX = re.compile(r"^[a-z][a-z0-9]*$")
 LABEL_RX = re.compile(r"^[a-z]?$")
+MAX_VALUE = 2000  # characters in one value
 
 
 @dataclass(frozen=True)
@@ -89,9 +91,34 @@ def _read(meta_path: Path) -> tuple[dict, str]:
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 1
         raise fail(meta_path, line, f"malformed YAML: {getattr(exc, 'problem', None) or exc}") from None
+    except RecursionError:
+        raise fail(meta_path, 1, "malformed YAML: nested too deeply") from None
+    except ValueError:  # a number of thousands of digits: Python refuses to convert it
+        m = re.search(r"\d{1000,}", text)
+        line = text[: m.start()].count("\n") + 1 if m else 1
+        raise fail(meta_path, line, "malformed YAML: a number with thousands of digits") from None
     if not isinstance(loaded, dict):
         raise fail(meta_path, 1, "expected a mapping of metadata keys")
+    for key, value in _strings(loaded):
+        if why := anki_problem(value):  # escapes such as "\x1f" pass the raw-text check above
+            raise fail(meta_path, _line_of(text, key), f"{key!r}: {why}")
+        if len(value) > MAX_VALUE:
+            raise fail(meta_path, _line_of(text, key), f"{key!r}: longer than {MAX_VALUE} characters")
     return loaded, text
+
+
+def _strings(data: object, key: str = "", depth: int = 0) -> list[tuple[str, str]]:
+    """(top-level key, text) for every string in the loaded YAML, keys included."""
+    if depth > 8:
+        return [(key, "")]
+    if isinstance(data, str):
+        return [(key, data)]
+    if isinstance(data, dict):
+        return [p for k, v in data.items() for p in _strings(k, str(k) if not depth else key, depth + 1)
+                + _strings(v, str(k) if not depth else key, depth + 1)]  # fmt: skip
+    if isinstance(data, list):
+        return [p for v in data for p in _strings(v, key, depth + 1)]
+    return []
 
 
 def _line_of(text: str, key: str) -> int:
@@ -184,7 +211,11 @@ def load_sources(root: Path) -> dict[str, Source]:
         raise fail(root, 1, "the sources/ folder is missing: it holds one folder per source (see CONTRIBUTING.md)")
     sources: dict[str, Source] = {}
     problems: list[Problem] = []
+    inside = root.resolve()
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        if folder.is_symlink() and not folder.resolve().is_relative_to(inside):
+            problems.append(Problem(folder, 1, "a source folder that is a symlink out of sources/: not read"))
+            continue
         try:
             sources[folder.name] = load_source(folder)
         except DeckError as exc:

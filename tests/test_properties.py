@@ -40,7 +40,7 @@ SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[Heal
 # --- cards --------------------------------------------------------------------------------------
 
 WORD = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,11}", fullmatch=True)
-CHARS = st.characters(exclude_categories=("Cs",), exclude_characters="\n\r")
+CHARS = st.characters(exclude_categories=("Cs", "Cc"))  # control characters: refused by the reader
 LINE = st.text(CHARS, max_size=40)
 
 

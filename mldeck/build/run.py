@@ -21,6 +21,7 @@ from ..render.cards import TextRenderer, media_folder_problems, problems_at, tex
 from ..sections import KEYS
 from ..sources import Source, load_sources
 from ..taxonomy import DIFFICULTIES
+from ..tex.check import check_entries
 from ..validate import validate
 from .inputs import PACKAGE_ROOT, ModTimes, code_paths
 from .note_cache import CachedNote, NoteCache, notes_version
@@ -54,13 +55,14 @@ class BuildResult:
 
 def _digest(h: hashlib._Hash, base: Path, rels: list[str], content: bool) -> None:
     for rel in rels:
+        name = rel.encode("utf-8", "surrogateescape")  # a non-UTF-8 file name keeps its bytes
         path = os.path.join(base, rel)
         try:
             st = os.stat(path)
         except OSError:
-            h.update(f"{rel}|missing|".encode())
+            h.update(name + b"|missing|")
             continue
-        h.update(f"{rel}|{st.st_size}|{st.st_mtime_ns}|{st.st_ctime_ns}|".encode())
+        h.update(name + f"|{st.st_size}|{st.st_mtime_ns}|{st.st_ctime_ns}|".encode())
         if content:
             with open(path, "rb") as fh:
                 h.update(hashlib.sha256(fh.read()).digest())
@@ -151,6 +153,7 @@ def read_project(root: Path, reader: EntryCache) -> tuple[dict[str, Source], lis
     groups, invalid = validate(entries, sources, reader.check)
     reader.save()
     problems += invalid + media_folder_problems(root)
+    problems += check_entries(entries).problems  # broken or hostile TeX (mldeck/tex/)
     if problems:
         raise DeckError(problems)
     return sources, entries, groups

@@ -76,7 +76,7 @@ def read_package(path: Path) -> Package:
         conn = sqlite3.connect(db)
         try:
             return _read_collection(conn, path)
-        except (sqlite3.DatabaseError, KeyError, ValueError, TypeError) as exc:
+        except (sqlite3.DatabaseError, KeyError, ValueError, TypeError, AttributeError, RecursionError) as exc:
             raise PackageError(f"{path}: unreadable collection ({exc})") from None
         finally:
             conn.close()
@@ -91,8 +91,10 @@ def _read_collection(conn: sqlite3.Connection, path: Path) -> Package:
         decks_of.setdefault(nid, set()).add(deck_names.get(did, f"deck {did}"))
     notes: dict[str, Note] = {}
     for nid, guid, mid, tags, flds in conn.execute("select id, guid, mid, tags, flds from notes order by id"):
+        if not guid or mid not in note_types:
+            raise PackageError(f"{path}: note {nid} has no GUID or an unknown note type ({mid})")
         note_type = note_types[mid]
-        values = flds.split("\x1f")
+        guid, tags, values = _text(guid), _text(tags), _text(flds).split("\x1f")  # NULL columns read as ""
         notes[guid] = Note(
             guid=guid,
             note_type=note_type,
@@ -101,6 +103,15 @@ def _read_collection(conn: sqlite3.Connection, path: Path) -> Package:
             decks=tuple(sorted(decks_of.get(nid, ()))),
         )
     return Package(path, note_types, notes)
+
+
+def _text(value: object) -> str:
+    """A column as text: NULL is "", a BLOB is decoded, a number is written out."""
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
 
 
 def _note_type(model: dict) -> NoteType:

@@ -12,11 +12,15 @@ from pathlib import Path
 
 from ..entries import MAX_BYTES, Entry, scan_entries
 from ..errors import DeckError, Problem
+from ..ledger import NEXT, read_ledger
 from ..render.cards import media_folder_problems, problems_at, render_texts
+from ..scrape.lock import LOCK_NAME, read_lock
 from ..sections import KEYS
 from ..sources import load_sources
+from ..tex.check import check_entries
 from ..validate import entry_problems, group_duplicates, unknown_sources
 from .checks import check_card, check_folds
+from .ids import id_problems
 
 
 def render_problems(root: Path, cards: list[Entry]) -> list[Problem]:
@@ -59,9 +63,32 @@ def dangling_folds(cards: list[Entry], unreadable: set[str]) -> list[Problem]:
     return [p for p in problems if folded.get((str(p.path), p.line)) not in unreadable]
 
 
-def lint_project(root: Path) -> list[Problem]:
-    """Every problem in the project's cards, sorted by file and line; errors and warnings."""
+def lock_problems(cards_dir: Path) -> list[Problem]:
+    """A scrape lock broken by a merge conflict (or reshaped by hand) at its line."""
+    problems: list[Problem] = []
+    for lock in sorted(cards_dir.glob(f"*/{LOCK_NAME}")):
+        try:
+            read_lock(lock)
+        except DeckError as exc:
+            problems += exc.problems
+    return problems
+
+
+def released_ids(root: Path) -> frozenset[str]:
+    """Ids a release already carried (the ledger's, not `next`): their numbers are history."""
+    try:
+        ledger = read_ledger(root) or {}
+    except DeckError:
+        return frozenset()
+    return frozenset(i for i, r in ledger.items() if r.since != NEXT)
+
+
+def lint_project(root: Path, base: str | None = "HEAD") -> list[Problem]:
+    """Every problem in the project's cards, sorted by file and line; errors and warnings.
+
+    `base`: the git ref the id rules compare with (HEAD; in CI, the pull request's base)."""
     cards, problems = scan_entries(root / "cards")
+    problems += lock_problems(root / "cards")
     try:
         sources = load_sources(root / "sources")
         problems += unknown_sources(cards, sources)
@@ -70,9 +97,14 @@ def lint_project(root: Path) -> list[Problem]:
         sources = {}
     for card in cards:
         problems += entry_problems(card, sources.get(card.source))
-    problems += dangling_folds(cards, ids_of_unreadable(cards, problems)) + check_folds(cards)
+    unreadable = frozenset(ids_of_unreadable(cards, problems))
+    problems += dangling_folds(cards, unreadable) + check_folds(cards)
+    problems += id_problems(root, cards, base, unreadable)
     problems += render_problems(root, cards)
+    tex = check_entries(cards)
+    problems += tex.problems + ([Problem("", 0, tex.note, "warning")] if tex.note else [])
+    released = released_ids(root)
     for card in cards:
-        problems += check_card(card, root / "media")
+        problems += check_card(card, root / "media", released)
     unique = {(str(p.path), p.line, p.level, p.message): p for p in problems}
     return [unique[k] for k in sorted(unique, key=lambda k: (k[0], k[1], k[2] != "error", k[3]))]

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import html
 import re
+from xml.etree.ElementTree import Element
 
-from latex2mathml.converter import convert
+from latex2mathml.converter import convert_to_element
 
 _MATH = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.DOTALL)
 _DELIMITERS = {"span": (r"\(", r"\)"), "div": (r"\[", r"\]")}
@@ -23,15 +24,46 @@ _FUNCTION = re.compile(
     r"(?=<m(?:i|n|sub|sup|subsup|frac|sqrt|row)\b)"
 )
 THIN_SPACE = '<mspace width="0.1667em"></mspace>'
+# Operator names MathJax knows and the converter does not.
+_OPERATORS = re.compile(r"\\(arg)(?![A-Za-z])")
+# The MathML the converter writes; anything else (and any markup inside a text) is escaped, so
+# `\text{<img onerror=…>}` shows as text: an element inside <mtext> would be parsed as HTML.
+MATHML_TAGS = frozenset(
+    "math semantics annotation mrow mi mn mo ms mtext mspace msub msup msubsup mfrac msqrt mroot mstyle "
+    "mtable mtr mtd mlabeledtr munder mover munderover mpadded mphantom menclose merror mmultiscripts "
+    "mprescripts none maligngroup malignmark".split()
+)
+_ATTRIBUTE = re.compile(r"^[a-z][a-z-]{0,30}$")
+_CHAR_REF = re.compile(r"&amp;(#x[0-9A-Fa-f]{1,6};|#[0-9]{1,7};)")
+
+
+def _escape(text: str, quote: bool) -> str:
+    """Escape `text`, keeping the numeric character references the converter writes (`&#x003B8;`)."""
+    return _CHAR_REF.sub(r"&\1", html.escape(text, quote=quote))
+
+
+def _serialise(el: Element, out: list[str]) -> None:
+    tag = el.tag.rsplit("}", 1)[-1]
+    if tag not in MATHML_TAGS:
+        raise ValueError(f"unexpected element <{tag[:20]}>")
+    attrs = "".join(f' {k}="{_escape(str(v), True)}"' for k, v in el.attrib.items() if _ATTRIBUTE.match(k))
+    out.append(f"<{tag}{attrs}>{_escape(el.text or '', False)}")
+    for child in el:
+        _serialise(child, out)
+        out.append(_escape(child.tail or "", False))
+    out.append(f"</{tag}>")
 
 
 def tex_to_mathml(tex: str, display: bool) -> str:
     """One formula (no delimiters) -> a <math> element; raises ValueError when it cannot."""
     try:
-        out = convert(tex, display="block" if display else "inline")
+        root = convert_to_element(_OPERATORS.sub(r"\\operatorname{\1}", tex), display="block" if display else "inline")
+        parts: list[str] = []
+        _serialise(root, parts)
     except Exception as exc:  # the converter raises many kinds for bad or unknown TeX
         reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         raise ValueError(f"cannot convert {tex!r} ({reason})") from exc
+    out = "".join(parts)
     left = _LEFT_OVER.search(out)
     if left:
         raise ValueError(f"cannot convert {tex!r} (unknown command {left.group(1)})")

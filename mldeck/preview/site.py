@@ -71,6 +71,8 @@ def write_site(
     """Render `prepared` into the folder `out` (replacing an earlier preview there). With `mathjax`
     the page typesets TeX as Anki does; without, formulas are MathML. `root`: the project, for
     the links to card files."""
+    if out.is_symlink():  # replacing it would delete or write wherever it points
+        raise fail(out, 0, "is a symlink: the preview is written only to a real folder; remove the link")
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).is_file())):
         raise fail(out, 0, "exists and is not a preview site; choose another --out or remove it")
     problems: list[str] = []

@@ -53,7 +53,12 @@ def render_version() -> str:
     from importlib import metadata
 
     h = hashlib.sha256()
-    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+    pkg = Path(__file__).resolve().parents[1]  # render/ and what its sanitiser imports
+    for path in sorted(pkg.glob("render/*.py")) + [
+        pkg / "ankimarkup.py",
+        pkg / "tex" / "hostile.py",
+        pkg / "imagecheck.py",
+    ]:
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     for dist in RENDER_LIBRARIES:
         try:

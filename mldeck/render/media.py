@@ -2,7 +2,8 @@
 
 A card writes `![alt](media/roc.png)`. The deck gets `mldeck-<sha256 prefix>.png`: the name
 changes whenever the bytes do (Anki never re-imports a changed file under an old name) and
-never starts with `_` (Anki treats those as shared and never updates them).
+never starts with `_` (Anki treats those as shared and never updates them). The file must be
+what its name says, an SVG plain drawing (mldeck/imagecheck.py), and media/ inside the project.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
+
+from ..imagecheck import MAX_MEDIA, image_problem
 
 EXTENSIONS = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -39,6 +42,10 @@ class MediaStore:
         self.media_dir = (root / "media").resolve()
         self.files: dict[str, bytes] = {}  # packaged name -> bytes
         self._by_src: dict[str, str] = {}
+        try:  # media/ symlinked out of the project would pack files from anywhere
+            self._outside = not self.media_dir.is_relative_to(root.resolve())
+        except (OSError, RuntimeError):
+            self._outside = True
 
     def add_bytes(self, data: bytes, suffix: str) -> str:
         name = packaged_name(data, suffix)
@@ -62,14 +69,19 @@ class MediaStore:
             raise MediaError(f"image {src[:80]!r}: not a usable path ({exc.__class__.__name__})") from None
         if self.media_dir not in path.parents:
             raise MediaError(f"image {src!r}: escapes the media/ folder")
+        if self._outside:
+            raise MediaError(f"image {src!r}: media/ is a symlink to a folder outside the project")
         if path.suffix.lower() not in EXTENSIONS:
             raise MediaError(f"image {src!r}: unsupported type (use {', '.join(sorted(EXTENSIONS))})")
         try:
             if not path.is_file():
                 raise MediaError(f"image {src!r}: no such file in media/")
-            data = path.read_bytes()
+            with path.open("rb") as fh:
+                data = fh.read(MAX_MEDIA + 1)
         except OSError as exc:
             raise MediaError(f"image {src[:80]!r}: cannot be read ({exc.strerror or exc})") from None
+        if problem := image_problem(data, path.suffix):
+            raise MediaError(f"image {src[:80]!r}: {problem}")
         name = self.add_bytes(data, path.suffix)
         self._by_src[src] = name
         return name

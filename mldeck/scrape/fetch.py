@@ -30,6 +30,7 @@ CHROME = ("script", "style", "nav", "header", "footer", "aside", "form", "noscri
 INLINE = frozenset(
     "a abbr b bdi bdo cite code data del dfn em i ins kbd mark q s samp small span strong sub sup time u var".split()
 )
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 BAD_URL = (requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema, requests.exceptions.InvalidURL)
 
 
@@ -98,7 +99,8 @@ def _arriving(resp: requests.Response) -> Iterator[bytes]:
 
 
 def _clean(text: str) -> str:
-    return collapse_spaces(normalize_line(re.sub(r"\s+", " ", text)))
+    """One line of page text; control characters (NUL, Anki's \\x1f) are dropped, never written."""
+    return collapse_spaces(normalize_line(re.sub(r"\s+", " ", CONTROL.sub("", text))))
 
 
 def _strings(el: Tag) -> Iterator[str]:

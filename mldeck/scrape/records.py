@@ -75,6 +75,15 @@ def check_numbering(questions: list[RawQuestion], first: int, count: int, path: 
         raise fail(path, line, f"{what}: found {len(questions)} questions, expected {count}")
 
 
+BLOCK_START = re.compile(r"^(#|`{3}|~{3})")
+
+
+def escape_block_start(text: str) -> str:
+    """A paragraph that would open a heading or a fence in the card file starts with a backslash
+    instead (`# x` in an article is text: as a line of a card it would be a second question)."""
+    return "\\" + text if BLOCK_START.match(text) else text
+
+
 _TERM = re.compile(r"^([A-Z][\w\s\-()/'’,]{0,60}?):\s+(\S.*)$")
 
 
@@ -97,8 +106,10 @@ def body_markdown(blocks: Iterable[Block]) -> str:
             line = f"- {b.text}"
         elif b.kind == "url":
             line = f"- <{b.text}>"
-        else:
+        elif b.kind == "code":
             line = b.text
+        else:
+            line = escape_block_start(b.text)
         listy = b.kind in ("item", "bullet", "url")
         if parts and listy and prev_kind == b.kind:
             parts[-1] += "\n" + line
