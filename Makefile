@@ -9,7 +9,7 @@ ARGS   ?=
 PIP    := PYTHONWARNINGS=ignore $(PY) -m pip install -q --disable-pip-version-check
 
 .DEFAULT_GOAL := help
-.PHONY: help deck test check lock cards fetch lint bench preview layout format readme release clean distclean
+.PHONY: help deck test check lock card cards fetch lint bench preview layout format readme release clean distclean
 
 help:  ## this list
 	@echo "make <command> [ARGS=...]   (ARGS go to build_deck.py; \`$(PY) build_deck.py <command> --help\`)"

@@ -14,10 +14,12 @@ PACKAGE = Path(__file__).resolve().parent.parent / "mldeck"
 # The stages in order; a module may import its own stage and earlier ones only.
 STAGES = (
     ("read", ("errors", "fsio", "textnorm", "taxonomy", "sections", "fences", "frontmatter", "prose",
-              "diagram_kinds", "notetype", "sources", "entries", "localcache", "entry_cache", "validate")),
+              "diagram_kinds", "notetype", "sources", "entries", "localcache", "entry_cache", "validate",
+              "ankimarkup", "imagecheck", "projectmeta", "gitbase", "ledger", "tex")),
     ("render", ("render",)),
     ("build", ("build",)),
-    ("tools", ("lint", "preview", "diff", "dups", "scrape", "cli")),
+    ("tools", ("lint", "preview", "diff", "dups", "scrape", "release", "freshids", "newcard", "ledger_cli", "cli",
+               "bootstrap", "__main__")),
 )  # fmt: skip
 STAGE_OF = {top: n for n, (_, tops) in enumerate(STAGES) for top in tops}
 

@@ -89,7 +89,7 @@ def test_the_repository_ledger_holds_every_card_and_every_locked_id():
         assert set(json.loads(lock.read_text())) <= set(ledger), lock
     assert id_problems(ROOT, cards, base_ref=None) == []
     retired = [r for r in ledger.values() if not r.live]
-    assert retired and all(r.id not in {c.id for c in cards} for r in retired)
+    assert all(r.id not in {c.id for c in cards} for r in retired)
 
 
 def test_a_clean_project_has_no_id_problems(project: Path):
@@ -341,7 +341,8 @@ def test_new_never_overwrites(project: Path, capsys):
 
 def test_make_card_runs_new(project: Path):
     """`make card` passes the question through the shell untouched (quotes, spaces)."""
-    for name in ("Makefile", "build_deck.py", "pyproject.toml"):
+    for name in ("Makefile", "build_deck.py", "pyproject.toml", "requirements/deck.txt"):
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / name, project / name)
     shutil.copytree(ROOT / "mldeck", project / "mldeck", ignore=shutil.ignore_patterns("__pycache__"))
     (project / ".venv").mkdir()

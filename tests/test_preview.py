@@ -241,7 +241,7 @@ def test_maths_by_mathjax_when_installed_else_mathml(tmp_path: Path, monkeypatch
     result = build_preview(root, tmp_path / "ml", math="auto")
     page = result.index.read_text(encoding="utf-8")
     assert result.mathjax is None and "_mathjax" not in page and not (tmp_path / "ml" / "_mathjax").exists()
-    assert result.math_problems and "unknown command \\arg" in result.math_problems[0]  # shown as TeX, reported
+    assert result.math_problems == [] and "<math" in page and ">arg<" in page  # MathML, \arg converted
     with pytest.raises(DeckError, match="MathJax 3 is not installed"):
         build_preview(root, tmp_path / "none", math="mathjax")
 

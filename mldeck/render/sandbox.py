@@ -20,20 +20,31 @@ from __future__ import annotations
 import atexit
 import json
 import os
-import select
 import subprocess
 import sys
+import threading
 
 TIMEOUT = 30.0  # seconds per diagram, start-up of the engines included
 MEMORY = 1 << 30  # bytes of data the child may allocate
 MAX_SVG_BYTES = 2 << 20
 
 
-def _limit_memory() -> None:  # runs in the child before exec
+def _limit_memory() -> None:  # runs in the child before exec (POSIX only: Windows has no rlimits)
     import resource
 
     resource.setrlimit(resource.RLIMIT_DATA, (MEMORY, MEMORY))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _read_line(stream, timeout: float) -> tuple[bool, bytes]:
+    """(ready, line): one line from `stream` within `timeout` seconds, on every OS (a thread, as
+    select() does not take pipes on Windows). Not ready: the caller kills the child, which ends
+    the read."""
+    out: list[bytes] = []
+    reader = threading.Thread(target=lambda: out.append(stream.readline()), daemon=True)
+    reader.start()
+    reader.join(timeout)
+    return (not reader.is_alive(), out[0] if out else b"")
 
 
 class Sandbox:
@@ -50,7 +61,7 @@ class Sandbox:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
-            preexec_fn=_limit_memory,  # noqa: PLW1509 - no threads are started before this child
+            preexec_fn=_limit_memory if os.name == "posix" else None,  # noqa: PLW1509 - no reader thread outlives its child
             env=env,
         )
 
@@ -66,8 +77,7 @@ class Sandbox:
             self.close()
             raise ValueError(f"the {language} renderer could not be started") from None
         timeout = self.timeout if self.timeout is not None else TIMEOUT
-        ready, _, _ = select.select([proc.stdout], [], [], timeout)
-        line = proc.stdout.readline() if ready else b""
+        ready, line = _read_line(proc.stdout, timeout)
         if not line:
             crashed = bool(ready)
             self.close()
