@@ -40,16 +40,13 @@ def _without_fences(text: str) -> str:
 
 def _code_spans(block: str) -> list[tuple[int, int]]:
     """(start, end) of each inline code span in a paragraph, as Python-Markdown finds them
-    (BacktickInlineProcessor: an unescaped run of backticks closes at the next run of the same
-    length, else at the longest shorter run after it), in linear time."""
+    (BacktickInlineProcessor's regex backtracks: an unescaped run of n backticks opens with its
+    first k of them, for the largest k <= n such that a later run of exactly k backticks exists,
+    and closes at the first such run), in linear time: each run tries at most its own length."""
     runs = [(m.start(), m.end()) for m in re.finditer(r"`+", block)]
     by_length: dict[int, list[int]] = {}
     for k, (start, end) in enumerate(runs):
         by_length.setdefault(end - start, []).append(k)
-    longest = [(0, -1)] * (len(runs) + 1)  # (length, first run with it) among runs k…
-    for k in range(len(runs) - 1, -1, -1):
-        length = runs[k][1] - runs[k][0]
-        longest[k] = (length, k) if length >= longest[k + 1][0] else longest[k + 1]
     spans: list[tuple[int, int]] = []
     done = 0
     for k, (run_start, run_end) in enumerate(runs):
@@ -59,11 +56,13 @@ def _code_spans(block: str) -> list[tuple[int, int]]:
         ticks = run_end - begin
         if not ticks:
             continue
-        same = by_length.get(ticks, [])
-        at = bisect.bisect_right(same, k)
-        close = same[at] if at < len(same) else None
-        if close is None and 0 < longest[k + 1][0] < ticks:
-            close = longest[k + 1][1]
+        close = None
+        for length in range(ticks, 0, -1):
+            same = by_length.get(length, [])
+            at = bisect.bisect_right(same, k)
+            if at < len(same):
+                close = same[at]
+                break
         if close is not None:
             spans.append((begin, runs[close][1]))
             done = runs[close][1]
