@@ -1,5 +1,6 @@
 """Fixtures the whole suite shares.
 
+- Repeatable property tests (Hypothesis profile "repeatable"; "explore" for new examples).
 - One cache folder for the session (MLDECK_CACHE_DIR), so the many builds of copies of the
   project render each text and diagram once; tests about the caches themselves unset it.
 - `real_deck`: the repository's cards built once into a copy of the project, for tests that only
@@ -16,8 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.helpers import copy_project
+
+# Property tests draw the same examples on every run, so a commit passes or fails the same way
+# in CI; `HYPOTHESIS_PROFILE=explore make test` draws new ones to look for more cases.
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture(scope="session", autouse=True)

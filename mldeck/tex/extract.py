@@ -155,7 +155,9 @@ def _items(block: str, indented: bool) -> list[tuple[int, str]]:
     item's content is a block of its own to Markdown, so `- $$x$$` is display math."""
     if indented or not LIST_ITEM.match(block.lstrip("\n")):
         return [(0, block)]
-    starts = [m.start() for m in re.finditer(r"(?m)^ {0,3}(?:[-*+]|\d+[.)])[ \t]", block)]
+    ordered = block.lstrip("\n").lstrip(" ")[:1].isdigit()  # Python-Markdown: a `- ` line inside
+    marker = r"\d+[.)]" if ordered else r"[-*+]"  # an ordered item continues it, and vice versa
+    starts = [m.start() for m in re.finditer(rf"(?m)^ {{0,3}}{marker}[ \t]", block)]
     return [(a, block[a:b]) for a, b in zip(starts, starts[1:] + [len(block)], strict=True)]
 
 
