@@ -65,7 +65,11 @@ def test_default_build_splits_by_difficulty(base: Path, tmp_path: Path, capsys):
         "ML Interview Questions::3 Advanced",
     }
     assert sorted(cid for cid, _ in rows) == NOTES
-    assert "notes" in capsys.readouterr().out
+    files = len(list((base / "cards").glob("*/[0-9t]*.md")))
+    folded = sum("\nduplicate_of:" in p.read_text() for p in (base / "cards").glob("*/*.md"))
+    assert folded and f"{len(NOTES)} notes from {files} card files ({folded} folded into another note)" in (
+        capsys.readouterr().out
+    )
 
 
 @pytest.mark.parametrize(

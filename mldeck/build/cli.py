@@ -52,8 +52,9 @@ def run_build(args: argparse.Namespace) -> int:
     if result.skipped:
         ids = ", ".join(c.id for c in result.skipped)
         print(f"warning: skipped {len(result.skipped)} card(s) with no answer yet: {ids}", file=sys.stderr)
+    origin = "" if filters.active else f" from {result.entries} card files ({result.folded} folded into another note)"
     print(
-        f"{rel}: {len(result.notes)} notes, {len(result.media)} media files "
+        f"{rel}: {len(result.notes)} notes{origin}, {len(result.media)} media files "
         f"({result.rendered} rendered, {result.cached} from cache) in {elapsed:.2f} s"
     )
     return 0

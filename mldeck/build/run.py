@@ -51,6 +51,8 @@ class BuildResult:
     up_to_date: bool = False
     rendered: int = 0
     cached: int = 0
+    entries: int = 0  # card files read
+    folded: int = 0  # of them, duplicates shown on another note's back (`duplicate_of`)
 
 
 def _digest(h: hashlib._Hash, base: Path, rels: list[str], content: bool) -> None:
@@ -266,4 +268,5 @@ def build_deck(root: Path, opts: BuildOptions) -> BuildResult:
     stamps.record(out, key)
     result.notes, result.media, result.skipped = prepared.notes, prepared.media, prepared.skipped
     result.rendered, result.cached = prepared.rendered, prepared.cached
+    result.entries, result.folded = len(prepared.cards), sum(1 for c in prepared.cards if c.duplicate_of)
     return result
