@@ -20,7 +20,10 @@ CHECKOUT = Path(__file__).resolve().parent.parent  # the folder that holds the m
 REQUIRED = ("markdown", "pymdownx", "genanki", "nh3", "yaml", "pygments")
 RERUN_FLAG = "MLDECK_REEXEC"  # set on the re-run, so a broken .venv cannot loop
 SETUP_POSIX = "make deck"
-SETUP_WINDOWS = r"py -m venv .venv && .venv\Scripts\python -m pip install -e ."
+SETUP_WINDOWS = (
+    r"py -m venv .venv && .venv\Scripts\python -m pip install --require-hashes -r requirements\deck.txt"
+    r" && .venv\Scripts\python -m pip install --no-deps -e ."
+)
 
 
 @dataclass(frozen=True)

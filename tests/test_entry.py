@@ -77,7 +77,9 @@ def test_plan_without_a_venv_says_what_to_run(tmp_path: Path):
     assert not step.command and "\n" not in step.message
     assert "no module named 'markdown'" in step.message and "`make deck`" in step.message
     windows = plan(["--help"], ["build_deck.py"], "markdown", tmp_path, os_name="nt")
-    assert r"py -m venv .venv && .venv\Scripts\python -m pip install -e ." in windows.message
+    assert r"py -m venv .venv && .venv\Scripts\python -m pip install --require-hashes -r requirements\deck.txt" in (
+        windows.message
+    )
 
 
 def test_plan_reruns_with_the_venvs_python(tmp_path: Path):
