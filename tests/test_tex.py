@@ -192,6 +192,25 @@ def test_the_whole_deck_is_checked_in_one_fast_node_run(monkeypatch):
     assert len(calls) == 1 and elapsed < 10
 
 
+def test_a_second_check_runs_node_only_for_the_edited_entry(monkeypatch, tmp_path: Path):
+    """With a cache folder, unchanged entries keep MathJax's verdict: one edit, one entry checked."""
+    checked: list[int] = []
+    real = mathjax.check_all
+    monkeypatch.setattr(mathjax, "check_all", lambda todo: checked.append(len(todo)) or real(todo))
+    entries = read_entries(ROOT / "cards")
+    broken = next(e for e in entries if "$" in e.text("answer"))
+    assert check_entries(entries, tmp_path).problems == [] and checked[-1] > 300
+    assert check_entries(entries, tmp_path).problems == [] and len(checked) == 1  # nothing to check: no node
+    edited = broken.replace(answer=broken.text("answer") + "\n\nthen $\\frac{1}{2}\\foo$ follows\n")
+    report = check_entries([edited if e is broken else e for e in entries], tmp_path)
+    assert len(checked) == 2 and checked[-1] == len(formulas(edited.text("answer"))) + sum(
+        len(formulas(t)) for k in KEYS if k != "answer" and (t := edited.text(k))
+    )
+    assert [p.path for p in report.problems] == [broken.path] and "MathJax" in report.problems[0].message
+    again = check_entries([edited if e is broken else e for e in entries], tmp_path)
+    assert len(checked) == 2 and [str(p) for p in again.problems] == [str(p) for p in report.problems]
+
+
 # --- refused TeX ----------------------------------------------------------------------------------
 
 HOSTILE_TEX = [

@@ -155,7 +155,7 @@ def read_project(root: Path, reader: EntryCache) -> tuple[dict[str, Source], lis
     groups, invalid = validate(entries, sources, reader.check)
     reader.save()
     problems += invalid + media_folder_problems(root)
-    problems += check_entries(entries).problems  # broken or hostile TeX (mldeck/tex/)
+    problems += check_entries(entries, cache_dir(root)).problems  # broken or hostile TeX (mldeck/tex/)
     if problems:
         raise DeckError(problems)
     return sources, entries, groups

@@ -13,6 +13,7 @@ from pathlib import Path
 from ..entries import MAX_BYTES, Entry, scan_entries
 from ..errors import DeckError, Problem
 from ..ledger import NEXT, read_ledger
+from ..localcache import cache_dir
 from ..render.cards import media_folder_problems, problems_at, render_texts
 from ..scrape.lock import LOCK_NAME, read_lock
 from ..sections import KEYS
@@ -101,7 +102,7 @@ def lint_project(root: Path, base: str | None = "HEAD") -> list[Problem]:
     problems += dangling_folds(cards, unreadable) + check_folds(cards)
     problems += id_problems(root, cards, base, unreadable)
     problems += render_problems(root, cards)
-    tex = check_entries(cards)
+    tex = check_entries(cards, cache_dir(root))
     problems += tex.problems + ([Problem("", 0, tex.note, "warning")] if tex.note else [])
     released = released_ids(root)
     for card in cards:

@@ -4,11 +4,13 @@ under node, or the structural fallback when MathJax cannot run. Problems at file
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..entries import Entry
 from ..errors import Problem
 from ..sections import KEYS
 from . import fallback, mathjax
+from .cache import TexCache
 from .extract import formulas
 from .hostile import hostile
 
@@ -26,12 +28,12 @@ def _shown(tex: str) -> str:
     return flat if len(flat) <= 60 else flat[:57] + "…"
 
 
-def check_entries(entries: list[Entry]) -> TexReport:
-    """Check every formula of `entries` (their texts, test-only fences excluded)."""
-    problems: list[Problem] = []
-    todo: list[tuple[Entry, int, str, bool]] = []
+def _check(entries: list[Entry]) -> tuple[dict[int, list[Problem]], str, str, int]:
+    """Problems per entry (by position in `entries`), the engine, why not MathJax, formulas found."""
+    problems: dict[int, list[Problem]] = {n: [] for n in range(len(entries))}
+    todo: list[tuple[int, int, str, bool]] = []
     found = 0
-    for entry in entries:
+    for n, entry in enumerate(entries):
         for key in KEYS:
             if not (text := entry.text(key)):
                 continue
@@ -39,9 +41,11 @@ def check_entries(entries: list[Entry]) -> TexReport:
                 found += 1
                 line = entry.body_line(key, f.offset)
                 if why := hostile(f.tex):
-                    problems.append(Problem(entry.path or entry.id, line, f"formula `{_shown(f.tex)}`: {why}"))
+                    problems[n].append(Problem(entry.path or entry.id, line, f"formula `{_shown(f.tex)}`: {why}"))
                 else:
-                    todo.append((entry, line, f.tex, f.display))
+                    todo.append((n, line, f.tex, f.display))
+    if not todo:
+        return problems, f"MathJax {mathjax.VERSION}", "", found
     try:
         errors = mathjax.check_all([(tex, display) for _, _, tex, display in todo])
         engine, note = f"MathJax {mathjax.VERSION}", ""
@@ -49,7 +53,23 @@ def check_entries(entries: list[Entry]) -> TexReport:
         errors = [fallback.check(tex) for _, _, tex, _ in todo]
         engine = "the structural check"
         note = f"formulas checked without MathJax ({exc}): unknown macros are not caught"
-    for (entry, line, tex, _), error in zip(todo, errors, strict=True):
+    for (n, line, tex, _), error in zip(todo, errors, strict=True):
         if error:
-            problems.append(Problem(entry.path or entry.id, line, f"formula `{_shown(tex)}`: {error} ({engine})"))
-    return TexReport(problems, engine, note, found)
+            where = entries[n].path or entries[n].id
+            problems[n].append(Problem(where, line, f"formula `{_shown(tex)}`: {error} ({engine})"))
+    return problems, engine, note, found
+
+
+def check_entries(entries: list[Entry], cache: Path | None = None) -> TexReport:
+    """Check every formula of `entries` (their texts, test-only fences excluded). With a cache
+    folder, entries whose texts MathJax already checked are not checked again."""
+    store = TexCache(cache)
+    known = {n: hit for n, e in enumerate(entries) if (hit := store.get(e)) is not None}
+    fresh = [e for n, e in enumerate(entries) if n not in known]
+    found, engine, note, count = _check(fresh)
+    if not note:
+        for n, entry in enumerate(fresh):
+            store.keep(entry, found[n])
+        store.save()
+    problems = [p for n in sorted(known) for p in known[n]] + [p for n in sorted(found) for p in found[n]]
+    return TexReport(problems, engine, note, count)

@@ -1,0 +1,79 @@
+"""The formula check's results per entry, so a build with one edited card checks that card's
+formulas only (no node start, no extraction for the rest).
+
+`tex.bin` in the cache folder maps a hash of an entry's path, texts and line numbers to the
+problems MathJax found there, as plain data (marshal), sealed with the folder's key
+(mldeck/localcache.py) and tagged with a hash of the checker's code and MathJax's version, so
+a new checker or MathJax re-checks everything. Only MathJax's verdicts are kept: the
+structural fallback's are not, so installing MathJax later checks every formula again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+from pathlib import Path
+
+from ..entries import Entry
+from ..errors import Problem
+from ..fsio import write_atomic
+from ..localcache import Seal
+from . import mathjax
+
+FILE = "tex.bin"
+Found = list[tuple[int, str]]  # (line, message) of each problem
+
+
+def checker_version() -> str:
+    h = hashlib.sha256(mathjax.VERSION.encode())
+    package = Path(__file__).resolve().parents[1]  # the checker, and what finds formulas and lines
+    extra = [package / name for name in ("entries.py", "fences.py", "sections.py")] + [mathjax.SCRIPT]
+    for path in sorted(Path(__file__).parent.glob("*.py")) + extra:
+        h.update(path.name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b""))
+    return h.hexdigest()[:16]
+
+
+def entry_key(entry: Entry) -> str:
+    h = hashlib.sha256(str(entry.path or entry.id).encode("utf-8", "surrogateescape"))
+    h.update(marshal.dumps((sorted(entry.texts.items()), sorted(entry.lines.items()))))
+    return h.hexdigest()
+
+
+class TexCache:
+    def __init__(self, folder: Path | None):
+        self.path = folder / FILE if folder is not None else None
+        self.seal = Seal(folder)
+        self.version = checker_version()
+        self.rows = self._load()
+        self.kept: dict[str, Found] = {}
+
+    def _load(self) -> dict[str, Found]:
+        if self.path is None or not self.seal.usable or self.path.is_symlink() or not self.path.is_file():
+            return {}
+        try:
+            data = self.path.read_bytes()
+            if not self.seal.check(data[64:], data[:64].decode("ascii")):
+                return {}
+            version, rows = marshal.loads(data[64:])
+        except (OSError, ValueError, EOFError, TypeError, UnicodeDecodeError):
+            return {}
+        return rows if version == self.version and isinstance(rows, dict) else {}
+
+    def get(self, entry: Entry) -> list[Problem] | None:
+        found = self.rows.get(entry_key(entry))
+        if found is None:
+            return None
+        self.kept[entry_key(entry)] = found
+        return [Problem(entry.path or entry.id, line, message) for line, message in found]
+
+    def keep(self, entry: Entry, problems: list[Problem]) -> None:
+        self.kept[entry_key(entry)] = [(p.line, p.message) for p in problems]
+
+    def save(self) -> None:
+        if self.path is None or not self.seal.usable or self.path.is_symlink() or self.kept == self.rows:
+            return
+        body = marshal.dumps((self.version, self.kept))
+        try:
+            write_atomic(self.path, self.seal.sign(body).encode("ascii") + body)
+        except OSError:
+            pass  # no cache this time: the next build checks again
