@@ -316,25 +316,28 @@ def stray_files(cards_dir: Path) -> list[Problem]:
             problems.append(Problem(shown_path(path), 1, "not read: a symlinked folder; card files live directly "
                                                          "in cards/<source>/"))  # fmt: skip
         for name in sorted(filenames):
-            path = Path(dirpath) / name
             if not name.lower().rstrip(" .\t").endswith(MARKDOWN_SUFFIXES) or (depth == 1 and name.endswith(".md")):
-                continue
+                continue  # the common case first: no Path made for a card file
             if name.lower() in ("readme.md", "readme.markdown"):
                 continue
+            path = Path(dirpath) / name
             where = "cards/<source>/, not in cards/ itself" if depth == 0 else "directly in cards/<source>/"
             why = f"card files live {where}" if depth != 1 else "a card file's name ends in '.md' (lower case)"
             problems.append(Problem(shown_path(path), 1, f"not read: {why}; move or rename it"))
     return problems
 
 
-def _outside(path: Path, cards_dir: Path, linked: dict[Path, bool]) -> bool:
+def _outside(path: Path, cards_dir: Path, linked: dict[str, bool]) -> bool:
     """True for a card file that is a symlink (or in a symlinked folder) leading out of cards/.
 
-    `linked` remembers which folders are symlinks, so the common case costs one lstat a file."""
-    for folder in (cards_dir, path.parent):
+    `linked` remembers which folders are symlinks, so the common case costs one lstat a file
+    (strings, not pathlib: this runs for every card of every build)."""
+    name, top = str(path), str(cards_dir)
+    parent = os.path.dirname(name)
+    for folder in (top, parent):
         if folder not in linked:
             linked[folder] = os.path.islink(folder)
-    if not (linked[cards_dir] or linked[path.parent] or os.path.islink(path)):
+    if not (linked[top] or linked[parent] or os.path.islink(name)):
         return False  # nothing to resolve
     try:
         return not path.resolve().is_relative_to(cards_dir.resolve())
@@ -367,7 +370,7 @@ def scan_entries(cards_dir: Path, read: Callable[[Path], Entry] = read_entry) ->
     if cards_dir.is_symlink() and _outside_project(cards_dir):
         return [], [Problem(cards_dir, 1, "cards/ is a symlink to a folder outside the project")]
     problems += stray_files(cards_dir)
-    linked: dict[Path, bool] = {}
+    linked: dict[str, bool] = {}
     for path in _candidates(cards_dir):
         if not _utf8_name(path):
             problems.append(Problem(shown_path(path), 1, "the file name is not UTF-8: rename it"))

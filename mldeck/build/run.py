@@ -7,6 +7,7 @@ import hashlib
 import html
 import json
 import os
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from ..render.cards import TextRenderer, media_folder_problems, problems_at, tex
 from ..sections import KEYS
 from ..sources import Source, load_sources
 from ..taxonomy import DIFFICULTIES
-from ..tex.check import check_entries
+from ..tex.check import TexReport, check_entries
 from ..validate import validate
 from .inputs import PACKAGE_ROOT, ModTimes, code_paths
 from .note_cache import CachedNote, NoteCache, notes_version
@@ -149,16 +150,25 @@ class Prepared:
 
 
 def read_project(root: Path, reader: EntryCache) -> tuple[dict[str, Source], list[Entry], dict[str, list[Entry]]]:
-    """Sources, entries and note groups of the project, or DeckError with every problem."""
+    """Sources, entries and note groups of the project, or DeckError with every problem but the
+    formulas' (`check_formulas`: MathJax runs in node while the build renders)."""
     sources = load_sources(root / "sources")
     entries, problems = scan_entries(root / "cards", reader.read)
     groups, invalid = validate(entries, sources, reader.check)
     reader.save()
     problems += invalid + media_folder_problems(root)
-    problems += check_entries(entries, cache_dir(root)).problems  # broken or hostile TeX (mldeck/tex/)
     if problems:
         raise DeckError(problems)
     return sources, entries, groups
+
+
+def check_formulas(root: Path, entries: list[Entry]) -> Future[TexReport]:
+    """Broken or hostile TeX (mldeck/tex/), checked in a thread: node does the work, so it
+    overlaps the rendering. `.result().problems` before anything is written."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tex")
+    future = pool.submit(check_entries, entries, cache_dir(root))
+    pool.shutdown(wait=False)
+    return future
 
 
 def render_entries(renderer: TextRenderer, entries: list[Entry]) -> dict[str, Rendered]:
@@ -222,11 +232,16 @@ def prepare_notes(root: Path, opts: BuildOptions, mods: ModTimes | None = None) 
     mods = mods or ModTimes(root, opts.code_root)
     reader = EntryCache(cache_dir(root))
     sources, entries, groups = read_project(root, reader)
+    formulas = check_formulas(root, entries)
     renderer = text_renderer(root, opts.diagrams, opts.quiet)
     try:
         made = make_notes(root, opts, groups, sources, reader, renderer)
+    except DeckError as exc:  # with the formulas' problems too: every problem in one run
+        raise DeckError(exc.problems + formulas.result().problems) from None
     finally:
         renderer.close()
+    if problems := formulas.result().problems:
+        raise DeckError(problems)
     notes = [dataclasses.replace(made.notes[pid], mod=mods.note_mod(mods.inputs(groups[pid], made.used[pid])))
              for pid in sorted(made.notes)]  # fmt: skip
     skipped = [g[0] for pid, g in sorted(groups.items()) if g[0].answer_origin == "missing"]

@@ -59,15 +59,16 @@ class TexCache:
             return {}
         return rows if version == self.version and isinstance(rows, dict) else {}
 
-    def get(self, entry: Entry) -> list[Problem] | None:
-        found = self.rows.get(entry_key(entry))
+    def get(self, key: str, entry: Entry) -> list[Problem] | None:
+        """The problems remembered for `entry` (its `entry_key` is `key`), None when unknown."""
+        found = self.rows.get(key)
         if found is None:
             return None
-        self.kept[entry_key(entry)] = found
+        self.kept[key] = found
         return [Problem(entry.path or entry.id, line, message) for line, message in found]
 
-    def keep(self, entry: Entry, problems: list[Problem]) -> None:
-        self.kept[entry_key(entry)] = [(p.line, p.message) for p in problems]
+    def keep(self, key: str, problems: list[Problem]) -> None:
+        self.kept[key] = [(p.line, p.message) for p in problems]
 
     def save(self) -> None:
         if self.path is None or not self.seal.usable or self.path.is_symlink() or self.kept == self.rows:

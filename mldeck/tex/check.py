@@ -10,7 +10,7 @@ from ..entries import Entry
 from ..errors import Problem
 from ..sections import KEYS
 from . import fallback, mathjax
-from .cache import TexCache
+from .cache import TexCache, entry_key
 from .extract import formulas
 from .hostile import hostile
 
@@ -64,12 +64,13 @@ def check_entries(entries: list[Entry], cache: Path | None = None) -> TexReport:
     """Check every formula of `entries` (their texts, test-only fences excluded). With a cache
     folder, entries whose texts MathJax already checked are not checked again."""
     store = TexCache(cache)
-    known = {n: hit for n, e in enumerate(entries) if (hit := store.get(e)) is not None}
-    fresh = [e for n, e in enumerate(entries) if n not in known]
-    found, engine, note, count = _check(fresh)
+    keys = [entry_key(e) for e in entries] if store.path is not None else [""] * len(entries)
+    known = {n: hit for n, e in enumerate(entries) if (hit := store.get(keys[n], e)) is not None}
+    fresh = [n for n in range(len(entries)) if n not in known]
+    found, engine, note, count = _check([entries[n] for n in fresh])
     if not note:
-        for n, entry in enumerate(fresh):
-            store.keep(entry, found[n])
+        for i, n in enumerate(fresh):
+            store.keep(keys[n], found[i])
         store.save()
     problems = [p for n in sorted(known) for p in known[n]] + [p for n in sorted(found) for p in found[n]]
     return TexReport(problems, engine, note, count)
