@@ -6,4 +6,4 @@ and the built package against it. A release bumps this one line. Keep this modul
 imports: the entry point reads it before the dependencies are known to be installed.
 """
 
-__version__ = "0.1.0"
+__version__ = "1.0.0"

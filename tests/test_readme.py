@@ -35,7 +35,7 @@ def test_the_readme_first_screen_has_the_download_the_commands_and_the_contents(
 
 def test_summary_counts_agree_with_the_build():
     summary, _ = from_cards(ROOT)
-    prepared = prepare_notes(ROOT, BuildOptions(quiet=True, diagrams=False))
+    prepared = prepare_notes(ROOT, BuildOptions(quiet=True))
     assert summary.notes == len(prepared.notes)
     assert summary.skipped == len(prepared.skipped)
     decks = {f"{ROOT_DECK}::{d}": n for d, n in summary.subdecks}
