@@ -10,14 +10,12 @@ own code, so an edited parser re-reads everything. Anything unexpected is no cac
 from __future__ import annotations
 
 import hashlib
-import marshal
 import os
 from pathlib import Path
 
 from .entries import Entry, read_entry
 from .errors import DeckError, Problem
-from .fsio import write_atomic
-from .localcache import Seal
+from .localcache import SealedFile
 from .sources import Source
 from .validate import entry_problems
 
@@ -63,27 +61,15 @@ class EntryCache:
     """`read(path)`: a cached parse when the file is unchanged, else `read_entry` (and remember)."""
 
     def __init__(self, folder: Path | None):
-        self.path = folder / FILE if folder is not None else None
-        self.seal = Seal(folder)
-        self.version = reader_version()
-        self.rows, self.checks = self._load()
+        self.file = SealedFile(folder, FILE, reader_version())
+        saved = self.file.load()
+        ok = isinstance(saved, tuple) and len(saved) == 2 and all(isinstance(x, dict) for x in saved)
+        self.rows: dict[str, Row]
+        self.checks: dict[str, tuple[object, str, list]]
+        self.rows, self.checks = saved if ok else ({}, {})  # type: ignore[misc]
         self.seen: dict[str, Row] = {}
         self.checked: dict[str, tuple[object, str, list]] = {}
         self.parsed = 0
-
-    def _load(self) -> tuple[dict[str, Row], dict[str, tuple[object, str, list]]]:
-        if self.path is None or not self.seal.usable or self.path.is_symlink() or not self.path.is_file():
-            return {}, {}
-        try:
-            data = self.path.read_bytes()
-            mac, body = data[:64].decode("ascii"), data[64:]
-            if not self.seal.check(body, mac):
-                return {}, {}
-            version, rows, checks = marshal.loads(body)
-        except (OSError, ValueError, EOFError, TypeError, UnicodeDecodeError):
-            return {}, {}
-        ok = version == self.version and isinstance(rows, dict) and isinstance(checks, dict)
-        return (rows, checks) if ok else ({}, {})
 
     def stat_key(self, path: Path) -> str:
         """What identifies the file's content for this build (its stat key), "" when unknown."""
@@ -130,12 +116,6 @@ class EntryCache:
 
     def save(self) -> None:
         """Keep the rows of the files read this time (deleted cards drop out)."""
-        if self.path is None or not self.seal.usable or self.path.is_symlink():
-            return
         if not self.parsed and self.seen.keys() == self.rows.keys() and self.checked.keys() == self.checks.keys():
             return  # nothing new to remember
-        body = marshal.dumps((self.version, self.seen, self.checked))
-        try:
-            write_atomic(self.path, self.seal.sign(body).encode("ascii") + body)
-        except OSError:
-            pass
+        self.file.save((self.seen, self.checked))

@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import marshal
 import os
 import secrets
 from pathlib import Path
+
+from .fsio import write_atomic
 
 KEY_FILE = ".key"
 ENV = "MLDECK_CACHE_DIR"
@@ -75,3 +78,40 @@ def _load_key(folder: Path) -> bytes | None:
         return None
     where = f"{st.st_dev}:{st.st_ino}:{st.st_ctime_ns}".encode()
     return hashlib.sha256(secret + where).digest()
+
+
+class SealedFile:
+    """One cache file of plain data (marshal: no code runs when it is read), sealed with its
+    folder's key and tagged with `version`: `load()` gives back what `save()` wrote here for
+    this version, or None (no folder, a symlink, another version, a broken or foreign seal)."""
+
+    def __init__(self, folder: Path | None, name: str, version: str):
+        self.path = folder / name if folder is not None else None
+        self.seal = Seal(folder)
+        self.version = version
+
+    @property
+    def usable(self) -> bool:
+        return self.path is not None and self.seal.usable and not self.path.is_symlink()
+
+    def load(self) -> object | None:
+        if not self.usable or not self.path.is_file():  # type: ignore[union-attr]
+            return None
+        try:
+            data = self.path.read_bytes()  # type: ignore[union-attr]
+            if not self.seal.check(data[64:], data[:64].decode("ascii")):
+                return None
+            version, payload = marshal.loads(data[64:])
+        except (OSError, ValueError, EOFError, TypeError, UnicodeDecodeError):
+            return None
+        return payload if version == self.version else None
+
+    def save(self, payload: object) -> None:
+        """Write `payload` sealed; a failure only means no cache next time."""
+        if not self.usable:
+            return
+        body = marshal.dumps((self.version, payload))
+        try:
+            write_atomic(self.path, self.seal.sign(body).encode("ascii") + body)  # type: ignore[arg-type]
+        except OSError:
+            pass

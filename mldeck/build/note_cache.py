@@ -13,11 +13,9 @@ is worked out again from the git times each build. The file is sealed like every
 from __future__ import annotations
 
 import hashlib
-import marshal
 from pathlib import Path
 
-from ..fsio import write_atomic
-from ..localcache import Seal
+from ..localcache import SealedFile
 from ..render.cards import render_version
 from ..sources import Source
 from .notes import NoteSpec
@@ -59,23 +57,10 @@ def _unpack(t: tuple) -> CachedNote:
 
 class NoteCache:
     def __init__(self, folder: Path | None, version: str):
-        self.path = folder / FILE if folder is not None else None
-        self.seal = Seal(folder)
-        self.version = version
-        self.rows: dict[str, tuple] = self._load()
+        self.file = SealedFile(folder, FILE, version)
+        rows = self.file.load()
+        self.rows: dict[str, tuple] = rows if isinstance(rows, dict) else {}
         self.kept: dict[str, tuple] = {}
-
-    def _load(self) -> dict[str, tuple]:
-        if self.path is None or not self.seal.usable or self.path.is_symlink() or not self.path.is_file():
-            return {}
-        try:
-            data = self.path.read_bytes()
-            if not self.seal.check(data[64:], data[:64].decode("ascii")):
-                return {}
-            version, rows = marshal.loads(data[64:])
-        except (OSError, ValueError, EOFError, TypeError, UnicodeDecodeError):
-            return {}
-        return rows if version == self.version and isinstance(rows, dict) else {}
 
     @staticmethod
     def key(parts: list[str]) -> str:
@@ -95,10 +80,5 @@ class NoteCache:
         self.kept[key] = self.rows[key] if key in self.rows else _pack(note)
 
     def save(self) -> None:
-        if self.path is None or not self.seal.usable or self.path.is_symlink() or self.kept.keys() == self.rows.keys():
-            return
-        body = marshal.dumps((self.version, self.kept))
-        try:
-            write_atomic(self.path, self.seal.sign(body).encode("ascii") + body)
-        except OSError:
-            pass
+        if self.kept.keys() != self.rows.keys():
+            self.file.save(self.kept)

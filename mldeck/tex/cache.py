@@ -16,8 +16,7 @@ from pathlib import Path
 
 from ..entries import Entry
 from ..errors import Problem
-from ..fsio import write_atomic
-from ..localcache import Seal
+from ..localcache import SealedFile
 from . import mathjax
 
 FILE = "tex.bin"
@@ -41,23 +40,11 @@ def entry_key(entry: Entry) -> str:
 
 class TexCache:
     def __init__(self, folder: Path | None):
-        self.path = folder / FILE if folder is not None else None
-        self.seal = Seal(folder)
-        self.version = checker_version()
-        self.rows = self._load()
+        self.file = SealedFile(folder, FILE, checker_version())
+        self.path = self.file.path
+        rows = self.file.load()
+        self.rows: dict[str, Found] = rows if isinstance(rows, dict) else {}
         self.kept: dict[str, Found] = {}
-
-    def _load(self) -> dict[str, Found]:
-        if self.path is None or not self.seal.usable or self.path.is_symlink() or not self.path.is_file():
-            return {}
-        try:
-            data = self.path.read_bytes()
-            if not self.seal.check(data[64:], data[:64].decode("ascii")):
-                return {}
-            version, rows = marshal.loads(data[64:])
-        except (OSError, ValueError, EOFError, TypeError, UnicodeDecodeError):
-            return {}
-        return rows if version == self.version and isinstance(rows, dict) else {}
 
     def get(self, key: str, entry: Entry) -> list[Problem] | None:
         """The problems remembered for `entry` (its `entry_key` is `key`), None when unknown."""
@@ -71,10 +58,5 @@ class TexCache:
         self.kept[key] = [(p.line, p.message) for p in problems]
 
     def save(self) -> None:
-        if self.path is None or not self.seal.usable or self.path.is_symlink() or self.kept == self.rows:
-            return
-        body = marshal.dumps((self.version, self.kept))
-        try:
-            write_atomic(self.path, self.seal.sign(body).encode("ascii") + body)
-        except OSError:
-            pass  # no cache this time: the next build checks again
+        if self.kept != self.rows:
+            self.file.save(self.kept)
