@@ -136,24 +136,9 @@ class TextRenderer:
             self._renderer = Renderer(self.media, make_diagram_renderer(self.cache_folder, self.diagrams, self.media))
         return self._renderer
 
-    def _from_cache(self, html_text: str, used: dict[str, str], generated: dict[str, bytes]) -> Rendered | None:
-        """A cached result, if the media/ files it used still have the bytes it was made with."""
-        media = dict(generated)
-        for src, name in used.items():
-            try:
-                if self.media.resolve(src) != name:
-                    return None
-            except MediaError:
-                return None
-            media[name] = self.media.files[name]
-        shown = set(SHOWN.findall(html_text))
-        if not shown <= set(media):
-            return None
-        return Rendered(html_text, {n: media[n] for n in sorted(shown)}, used)
-
-    def pictures(self, used: dict[str, str], names: tuple[str, ...]) -> dict[str, bytes] | None:
-        """The bytes of the packaged files `names` that an earlier render made: `media/` files
-        (`used`: reference -> name) read again, diagrams from the cache; None if any changed."""
+    def _media_files(self, used: dict[str, str]) -> dict[str, bytes] | None:
+        """The bytes of the `media/` files a render used (reference -> name), read again; None
+        when a reference now resolves to another file or to none."""
         media: dict[str, bytes] = {}
         for src, name in used.items():
             try:
@@ -162,6 +147,25 @@ class TextRenderer:
             except MediaError:
                 return None
             media[name] = self.media.files[name]
+        return media
+
+    def _from_cache(self, html_text: str, used: dict[str, str], generated: dict[str, bytes]) -> Rendered | None:
+        """A cached result, if the media/ files it used still have the bytes it was made with."""
+        files = self._media_files(used)
+        if files is None:
+            return None
+        media = dict(generated) | files
+        shown = set(SHOWN.findall(html_text))
+        if not shown <= set(media):
+            return None
+        return Rendered(html_text, {n: media[n] for n in sorted(shown)}, used)
+
+    def pictures(self, used: dict[str, str], names: tuple[str, ...]) -> dict[str, bytes] | None:
+        """The bytes of the packaged files `names` that an earlier render made: `media/` files
+        (`used`: reference -> name) read again, diagrams from the cache; None if any changed."""
+        media = self._media_files(used)
+        if media is None:
+            return None
         generated = self.cache.generated([n for n in names if n not in media])
         if generated is None:
             return None
