@@ -279,7 +279,7 @@ def shown_path(path: Path) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-def _candidates(cards_dir: Path) -> list[Path]:
+def card_candidates(cards_dir: Path) -> list[Path]:
     """`cards/*/*.md` but README files, sorted: one directory scan per folder, no stat per file."""
     found: list[str] = []
     try:
@@ -301,7 +301,7 @@ def entry_files(cards_dir: Path) -> list[Path]:
     Only regular files with UTF-8 names, so a caller that reads them all can't block on a pipe,
     read a device or fail to print a name; `read_entries` reports the others as errors.
     """
-    return [p for p in _candidates(cards_dir) if os.path.isfile(p) and _utf8_name(p)]
+    return [p for p in card_candidates(cards_dir) if os.path.isfile(p) and _utf8_name(p)]
 
 
 def stray_files(cards_dir: Path) -> list[Problem]:
@@ -371,7 +371,7 @@ def scan_entries(cards_dir: Path, read: Callable[[Path], Entry] = read_entry) ->
         return [], [Problem(cards_dir, 1, "cards/ is a symlink to a folder outside the project")]
     problems += stray_files(cards_dir)
     linked: dict[str, bool] = {}
-    for path in _candidates(cards_dir):
+    for path in card_candidates(cards_dir):
         if not _utf8_name(path):
             problems.append(Problem(shown_path(path), 1, "the file name is not UTF-8: rename it"))
             continue

@@ -21,13 +21,14 @@ from ..fsio import write_atomic
 from .notes import NoteSpec
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+ZIP_LEVEL = 1  # zlib's fastest level: at 10,000 notes 0.25 s -> 0.08 s, the package a few % larger
 
 
 def _zip_entry(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
     info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16
-    zf.writestr(info, data)
+    zf.writestr(info, data, compresslevel=ZIP_LEVEL)
 
 
 def _insert_notes(conn: sqlite3.Connection, model_id: int, deck_ids: dict[str, int], notes: list[NoteSpec],

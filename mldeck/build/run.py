@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from ..entries import Entry, entry_files, scan_entries
+from ..entries import Entry, card_candidates, scan_entries
 from ..entry_cache import EntryCache
 from ..errors import DeckError, Problem
 from ..localcache import cache_dir, within
@@ -79,7 +79,7 @@ def inputs_key(root: Path, opts: BuildOptions, mods: ModTimes) -> str:
     if mods.code_times is not mods.times:
         h.update(json.dumps([sorted(mods.code_times.committed.items()), sorted(mods.code_times.dirty)]).encode())
     cards = str(root / "cards")
-    _digest(h, root, ["cards" + str(p)[len(cards) :] for p in entry_files(root / "cards")], content=False)
+    _digest(h, root, ["cards" + str(p)[len(cards) :] for p in card_candidates(root / "cards")], content=False)
     for folder in ("media", "sources"):
         files = sorted(p for p in (root / folder).rglob("*") if p.is_file()) if (root / folder).is_dir() else []
         _digest(h, root, [p.relative_to(root).as_posix() for p in files], content=True)
