@@ -24,6 +24,8 @@ from mldeck.render.markdown import Renderer, RenderError
 from mldeck.render.media import MediaStore
 from tests.helpers import copy_project
 
+pytestmark = pytest.mark.slow  # many CLI runs over a hostile corpus: `make test` and CI run it, `make check` does not
+
 DECK = "dist/ml-interview-questions.apkg"
 SCRIPT = "<script>alert(1)</script>"
 

@@ -30,6 +30,8 @@ from mldeck.render.markdown import Renderer, RenderError
 from mldeck.render.media import MediaStore, is_packaged_name
 from tests.helpers import ROOT, copy_project
 
+pytestmark = pytest.mark.slow  # many CLI runs over a hostile corpus: `make test` and CI run it, `make check` does not
+
 DECK = "dist/ml-interview-questions.apkg"
 SECRET = b"\x89PNG\r\n\x1a\n-- a file outside the project that no deck may carry --"
 

@@ -21,6 +21,8 @@ from mldeck.tex.hostile import hostile
 from tests.helpers import copy_project
 from tests.test_hostile import DECK, card_text, run_cli, unsafe
 
+pytestmark = pytest.mark.slow  # many CLI runs over a hostile corpus: `make test` and CI run it, `make check` does not
+
 # --- what a field must never carry live -----------------------------------------------------------
 
 AV_TAG = re.compile(r"\[(?:sound:|anki:)", re.IGNORECASE)  # what Anki plays or speaks

@@ -19,6 +19,8 @@ from tests.helpers import copy_project
 from tests.test_hostile import DECK, card_text, run_cli
 from tests.test_hostile_content import png_bytes, refused_at
 
+pytestmark = pytest.mark.slow  # many CLI runs over a hostile corpus: `make test` and CI run it, `make check` does not
+
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 10 10">{}</svg>'
 
 

@@ -35,6 +35,8 @@ from mldeck.sections import BODY_KEYS
 from mldeck.taxonomy import ANSWER_ORIGINS, DIFFICULTIES, KINDS, TOPICS, VERDICTS
 from tests.test_hostile import unsafe
 
+pytestmark = pytest.mark.slow  # hundreds of generated cards: `make test` and CI run it, `make check` does not
+
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # --- cards --------------------------------------------------------------------------------------
