@@ -6,6 +6,8 @@ Anki desktop puts `card` and, in night mode, `nightMode` on <body>; AnkiDroid us
 
 from __future__ import annotations
 
+import html
+import os
 import shutil
 import subprocess
 import tempfile
@@ -54,3 +56,32 @@ def screenshot(page_html: str, out: Path, media: dict[str, bytes] | None = None,
         if proc.returncode != 0 or not out.is_file():
             raise RuntimeError(f"chromium failed ({proc.returncode}): {proc.stderr[-800:]}")
     return out
+
+
+def need_browser() -> None:
+    """Fail without Chromium (skip when MLDECK_SKIP_BROWSER is set): CI installs it."""
+    import pytest
+
+    if CHROMIUM is None:
+        if os.environ.get("MLDECK_SKIP_BROWSER"):
+            pytest.skip("no chromium and MLDECK_SKIP_BROWSER is set")
+        pytest.fail("chromium is not installed: apt-get install chromium (or set MLDECK_SKIP_BROWSER=1)")
+
+
+def screenshots_side_by_side(pages: dict[Path, str], media: dict[str, bytes], size: tuple[int, int]) -> None:
+    """One Chromium run for many pages: each in an iframe of `size`, side by side, then cut apart."""
+    from PIL import Image
+
+    width, height = size
+    frames = "".join(
+        f'<iframe srcdoc="{html.escape(page, quote=True)}" width="{width}" height="{height}" '
+        'style="border:0;display:block;float:left" scrolling="no"></iframe>'
+        for page in pages.values()
+    )
+    grid = f"<!doctype html><html><body style='margin:0;width:{width * len(pages)}px'>{frames}</body></html>"
+    with tempfile.TemporaryDirectory() as tmp:
+        whole = screenshot(grid, Path(tmp) / "grid.png", media=media, size=(width * len(pages), height))
+        image = Image.open(whole)
+        for n, out in enumerate(pages):
+            out.parent.mkdir(parents=True, exist_ok=True)
+            image.crop((n * width, 0, (n + 1) * width, height)).save(out)

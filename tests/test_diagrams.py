@@ -4,12 +4,9 @@ diagrams are checked in tests/content/test_card_diagrams.py."""
 
 from __future__ import annotations
 
-import html
 import json
-import os
 import re
 import shutil
-import tempfile
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -26,7 +23,7 @@ from mldeck.render.media import MediaStore
 from mldeck.render.sanitize import sanitize
 from tests.anki_helpers import build
 from tests.helpers import copy_fixture, copy_project
-from tests.screens import CHROMIUM, card_page, screenshot
+from tests.screens import card_page, need_browser, screenshots_side_by_side
 
 MERMAID = "flowchart TD\n  a[data] --> b[model]"
 
@@ -153,32 +150,6 @@ def test_a_diagram_without_a_text_alternative_fails(tmp_path: Path):
 # --- how it looks --------------------------------------------------------------------------------
 
 
-def _need_browser() -> None:
-    if CHROMIUM is None:
-        if os.environ.get("MLDECK_SKIP_BROWSER"):
-            pytest.skip("no chromium and MLDECK_SKIP_BROWSER is set")
-        pytest.fail("chromium is not installed: apt-get install chromium (or set MLDECK_SKIP_BROWSER=1)")
-
-
-def _screenshots(pages: dict[Path, str], media: dict[str, bytes], size: tuple[int, int]) -> None:
-    """One Chromium run for many pages: each in an iframe of `size`, side by side, then cut apart."""
-    from PIL import Image
-
-    width, height = size
-    frames = "".join(
-        f'<iframe srcdoc="{html.escape(page, quote=True)}" width="{width}" height="{height}" '
-        'style="border:0;display:block;float:left" scrolling="no"></iframe>'
-        for page in pages.values()
-    )
-    grid = f"<!doctype html><html><body style='margin:0;width:{width * len(pages)}px'>{frames}</body></html>"
-    with tempfile.TemporaryDirectory() as tmp:
-        whole = screenshot(grid, Path(tmp) / "grid.png", media=media, size=(width * len(pages), height))
-        image = Image.open(whole)
-        for n, out in enumerate(pages):
-            out.parent.mkdir(parents=True, exist_ok=True)
-            image.crop((n * width, 0, (n + 1) * width, height)).save(out)
-
-
 def _solid_svg(color: str) -> bytes:
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100">'
             f'<rect width="200" height="100" fill="{color}"/></svg>').encode()  # fmt: skip
@@ -190,7 +161,7 @@ def test_night_mode_css_shows_exactly_the_dark_picture(tmp_path: Path):
     with Anki's night-mode class on <body> (desktop: nightMode, AnkiDroid: night_mode) or on an ancestor."""
     from PIL import Image
 
-    _need_browser()
+    need_browser()
     pictures = {"light": diagrams.Picture("light.svg", 200, 100), "dark": diagrams.Picture("dark.svg", 200, 100)}
     fig = figure_html(pictures, "A test figure")
     media = {"light.svg": _solid_svg("#ff0000"), "dark.svg": _solid_svg("#00ff00")}
@@ -202,7 +173,7 @@ def test_night_mode_css_shows_exactly_the_dark_picture(tmp_path: Path):
         card_page(fig, model_css(), night=True).replace("nightMode night_mode", "night_mode"): (0, one),
     }  # fmt: skip
     shots = {tmp_path / f"css-{n}.png": page for n, page in enumerate(pages)}
-    _screenshots(shots, media, size=(420, 700))
+    screenshots_side_by_side(shots, media, size=(420, 700))
     for png, expected in zip(shots, pages.values(), strict=True):
         colors = {rgb: count for count, rgb in Image.open(png).convert("RGB").getcolors(420 * 700)}
         assert (colors.get((255, 0, 0), 0), colors.get((0, 255, 0), 0)) == expected, png.name

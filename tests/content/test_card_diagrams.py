@@ -4,12 +4,10 @@ the dark variant. Screenshots of three diagram cards land in build/screenshots/.
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import re
 import sqlite3
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,34 +23,7 @@ from mldeck.render.markdown import take_captions
 from mldeck.render.media import MediaStore
 from tests.anki_helpers import fresh_collection, import_apkg
 from tests.helpers import ROOT
-from tests.screens import CHROMIUM, card_page, screenshot
-
-
-def _need_browser() -> None:
-    if CHROMIUM is None:
-        if os.environ.get("MLDECK_SKIP_BROWSER"):
-            pytest.skip("no chromium and MLDECK_SKIP_BROWSER is set")
-        pytest.fail("chromium is not installed: apt-get install chromium (or set MLDECK_SKIP_BROWSER=1)")
-
-
-def _screenshots(pages: dict[Path, str], media: dict[str, bytes], size: tuple[int, int]) -> None:
-    """One Chromium run for many pages: each in an iframe of `size`, side by side, then cut apart."""
-    from PIL import Image
-
-    width, height = size
-    frames = "".join(
-        f'<iframe srcdoc="{html.escape(page, quote=True)}" width="{width}" height="{height}" '
-        'style="border:0;display:block;float:left" scrolling="no"></iframe>'
-        for page in pages.values()
-    )
-    grid = f"<!doctype html><html><body style='margin:0;width:{width * len(pages)}px'>{frames}</body></html>"
-    with tempfile.TemporaryDirectory() as tmp:
-        whole = screenshot(grid, Path(tmp) / "grid.png", media=media, size=(width * len(pages), height))
-        image = Image.open(whole)
-        for n, out in enumerate(pages):
-            out.parent.mkdir(parents=True, exist_ok=True)
-            image.crop((n * width, 0, (n + 1) * width, height)).save(out)
-
+from tests.screens import card_page, need_browser, screenshots_side_by_side
 
 CARDS = ROOT / "cards"
 SHOTS = ROOT / "build" / "screenshots"
@@ -179,7 +150,7 @@ SHOT_CARDS = ("epam-006", "epam-020", "alldus-t04")
 def test_screenshots_of_diagram_cards_light_and_night(built, tmp_path: Path):
     from PIL import Image
 
-    _need_browser()
+    need_browser()
     _, apkg = built
     col = fresh_collection(tmp_path / "anki")
     try:
@@ -195,7 +166,7 @@ def test_screenshots_of_diagram_cards_light_and_night(built, tmp_path: Path):
                 pages[SHOTS / f"diagram-{card_id}-{'night' if night else 'light'}.png"] = card_page(
                     answer, model_css(), night
                 )
-        _screenshots(pages, media, size=(420, 1500))
+        screenshots_side_by_side(pages, media, size=(420, 1500))
         for out in pages:
             gray = Image.open(out).convert("L")
             mean = sum(i * n for i, n in enumerate(gray.histogram())) / (gray.width * gray.height)

@@ -14,7 +14,7 @@ import pytest
 
 from mldeck.notetype.model import model_css
 from tests.helpers import ROOT
-from tests.screens import CHROMIUM, card_page, screenshot
+from tests.screens import card_page, need_browser, screenshot
 
 pytestmark = pytest.mark.browser
 SHOTS = ROOT / "build" / "screenshots"
@@ -23,10 +23,7 @@ CARDS = {"epam-034": "code", "alldus-t20": "math and code", "upwork-022": "edito
 
 @pytest.fixture(scope="module")
 def collection(real_collection):
-    if CHROMIUM is None:
-        if os.environ.get("MLDECK_SKIP_BROWSER"):
-            pytest.skip("no chromium and MLDECK_SKIP_BROWSER is set")
-        pytest.fail("chromium is not installed: apt-get install chromium (or set MLDECK_SKIP_BROWSER=1)")
+    need_browser()
     return real_collection
 
 
