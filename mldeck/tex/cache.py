@@ -1,7 +1,7 @@
 """The formula check's results per entry, so a build with one edited card checks that card's
 formulas only (no node start, no extraction for the rest).
 
-`tex.bin` in the cache folder maps a hash of an entry's path, texts and line numbers to the
+`tex.bin` in the cache folder maps a hash of an entry's texts and line numbers to the
 problems MathJax found there, as plain data (marshal), sealed with the folder's key
 (mldeck/localcache.py) and tagged with a hash of the checker's code and MathJax's version, so
 a new checker or MathJax re-checks everything. Only MathJax's verdicts are kept: the
@@ -33,9 +33,9 @@ def checker_version() -> str:
 
 
 def entry_key(entry: Entry) -> str:
-    h = hashlib.sha256(str(entry.path or entry.id).encode("utf-8", "surrogateescape"))
-    h.update(marshal.dumps((sorted(entry.texts.items()), sorted(entry.lines.items()))))
-    return h.hexdigest()
+    """The entry's texts and their line numbers: what its problems depend on. Not its path (a
+    problem is placed at the entry's file when it is read back), so copies of a card share it."""
+    return hashlib.sha256(marshal.dumps((sorted(entry.texts.items()), sorted(entry.lines.items())))).hexdigest()
 
 
 class TexCache:

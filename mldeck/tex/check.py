@@ -46,15 +46,16 @@ def _check(entries: list[Entry]) -> tuple[dict[int, list[Problem]], str, str, in
                     todo.append((n, line, f.tex, f.display))
     if not todo:
         return problems, f"MathJax {mathjax.VERSION}", "", found
+    distinct = list(dict.fromkeys((tex, display) for _, _, tex, display in todo))  # each formula once
     try:
-        errors = mathjax.check_all([(tex, display) for _, _, tex, display in todo])
+        verdicts = dict(zip(distinct, mathjax.check_all(distinct), strict=True))
         engine, note = f"MathJax {mathjax.VERSION}", ""
     except mathjax.MathJaxUnavailable as exc:
-        errors = [fallback.check(tex) for _, _, tex, _ in todo]
+        verdicts = {(tex, display): fallback.check(tex) for tex, display in distinct}
         engine = "the structural check"
         note = f"formulas checked without MathJax ({exc}): unknown macros are not caught"
-    for (n, line, tex, _), error in zip(todo, errors, strict=True):
-        if error:
+    for n, line, tex, display in todo:
+        if error := verdicts[tex, display]:
             where = entries[n].path or entries[n].id
             problems[n].append(Problem(where, line, f"formula `{_shown(tex)}`: {error} ({engine})"))
     return problems, engine, note, found
