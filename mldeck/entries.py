@@ -295,6 +295,28 @@ def card_candidates(cards_dir: Path) -> list[Path]:
     return [cards_dir / rel for rel in sorted(found, key=lambda r: r.split("/"))]
 
 
+@dataclass(frozen=True)
+class CardFiles:
+    """The card files of one build: one directory scan and one stat a file, shared by the
+    up-to-date check, the entry cache and the mod times (a 10,000-card rebuild makes 10,000
+    stat calls, not 30,000)."""
+
+    paths: list[Path]
+    stats: dict[str, os.stat_result]  # str(path) -> its stat (symlinks followed); missing if it failed
+
+    @classmethod
+    def scan(cls, cards_dir: Path) -> CardFiles:
+        paths = card_candidates(cards_dir)
+        stats: dict[str, os.stat_result] = {}
+        for path in paths:
+            name = str(path)
+            try:
+                stats[name] = os.stat(name)
+            except OSError:
+                continue
+        return cls(paths, stats)
+
+
 def entry_files(cards_dir: Path) -> list[Path]:
     """Every card file under `cards/`, sorted (README files excluded).
 
@@ -360,10 +382,13 @@ def read_entries(cards_dir: Path, read: Callable[[Path], Entry] = read_entry) ->
     return cards
 
 
-def scan_entries(cards_dir: Path, read: Callable[[Path], Entry] = read_entry) -> tuple[list[Entry], list[Problem]]:
+def scan_entries(
+    cards_dir: Path, read: Callable[[Path], Entry] = read_entry, files: CardFiles | None = None
+) -> tuple[list[Entry], list[Problem]]:
     """Every card that reads cleanly, and the problems of the rest (for lint, which goes on).
 
-    `read` parses one file: `read_entry`, or a cache in front of it (mldeck/entry_cache.py)."""
+    `read` parses one file: `read_entry`, or a cache in front of it (mldeck/entry_cache.py);
+    `files`: the build's scan of cards/, when it has one."""
     cards: list[Entry] = []
     problems: list[Problem] = []
     seen: dict[str, Entry] = {}
@@ -371,7 +396,7 @@ def scan_entries(cards_dir: Path, read: Callable[[Path], Entry] = read_entry) ->
         return [], [Problem(cards_dir, 1, "cards/ is a symlink to a folder outside the project")]
     problems += stray_files(cards_dir)
     linked: dict[str, bool] = {}
-    for path in card_candidates(cards_dir):
+    for path in files.paths if files is not None else card_candidates(cards_dir):
         if not _utf8_name(path):
             problems.append(Problem(shown_path(path), 1, "the file name is not UTF-8: rename it"))
             continue

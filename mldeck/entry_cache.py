@@ -1,9 +1,9 @@
 """Parsed entries, cached by each file's (size, mtime_ns, ctime_ns, inode): one edited card file
 costs one parse, and a build with 10,000 unchanged cards parses none.
 
-`entries.bin` in the cache folder holds, per card file, its stat key and either the parsed
+`entries.*.bin` in the cache folder hold, per card file, its stat key and either the parsed
 entry or the problems that stopped it, as plain data (marshal: no code runs when it is read),
-sealed with the folder's key (mldeck/localcache.py) and tagged with a hash of the reader's
+sealed with the folder's key and sharded (mldeck/localcache.py) and tagged with a hash of the reader's
 own code, so an edited parser re-reads everything. Anything unexpected is no cache.
 """
 
@@ -15,11 +15,11 @@ from pathlib import Path
 
 from .entries import Entry, read_entry
 from .errors import DeckError, Problem
-from .localcache import SealedFile
+from .localcache import SealedShards
 from .sources import Source
 from .validate import entry_problems
 
-FILE = "entries.bin"
+STEM = "entries"  # entries.0.bin … entries.f.bin
 READER_CODE = (
     "entries.py",
     "frontmatter.py",
@@ -42,11 +42,6 @@ def reader_version() -> str:
     return h.hexdigest()[:16]
 
 
-def _stat_key(path: Path) -> tuple[int, int, int, int]:
-    st = os.stat(path)
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-
-
 def _pack(e: Entry) -> tuple:
     return (e.id, e.source, e.ref, e.difficulty, list(e.topics), e.answer_origin, dict(e.texts), e.section,
             e.verdict, e.kind, e.duplicate_of, dict(e.lines))  # fmt: skip
@@ -60,13 +55,12 @@ def _unpack(t: tuple, path: Path) -> Entry:
 class EntryCache:
     """`read(path)`: a cached parse when the file is unchanged, else `read_entry` (and remember)."""
 
-    def __init__(self, folder: Path | None):
-        self.file = SealedFile(folder, FILE, reader_version())
-        saved = self.file.load()
-        ok = isinstance(saved, tuple) and len(saved) == 2 and all(isinstance(x, dict) for x in saved)
+    def __init__(self, folder: Path | None, stats: dict[str, os.stat_result] | None = None):
+        self.stats = stats or {}  # stats the build already took (entries.CardFiles), by str(path)
+        self.file = SealedShards(folder, STEM, reader_version(), maps=2)
         self.rows: dict[str, Row]
         self.checks: dict[str, tuple[object, str, list]]
-        self.rows, self.checks = saved if ok else ({}, {})  # type: ignore[misc]
+        self.rows, self.checks = self.file.load()
         self.seen: dict[str, Row] = {}
         self.checked: dict[str, tuple[object, str, list]] = {}
         self.parsed = 0
@@ -95,9 +89,10 @@ class EntryCache:
     def read(self, path: Path) -> Entry:
         name = str(path)
         try:
-            key = _stat_key(path)
+            st = self.stats.get(name) or os.stat(path)
         except OSError:
             return read_entry(path)  # let the reader say what is wrong
+        key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
         row = self.rows.get(name)
         if row is not None and row[0] == key:
             self.seen[name] = row
@@ -118,4 +113,4 @@ class EntryCache:
         """Keep the rows of the files read this time (deleted cards drop out)."""
         if not self.parsed and self.seen.keys() == self.rows.keys() and self.checked.keys() == self.checks.keys():
             return  # nothing new to remember
-        self.file.save((self.seen, self.checked))
+        self.file.save(self.seen, self.checked)

@@ -19,6 +19,7 @@ import hmac
 import marshal
 import os
 import secrets
+import zlib
 from pathlib import Path
 
 from .fsio import write_atomic
@@ -115,3 +116,43 @@ class SealedFile:
             write_atomic(self.path, self.seal.sign(body).encode("ascii") + body)  # type: ignore[arg-type]
         except OSError:
             pass
+
+
+class SealedShards:
+    """Dicts of plain data that share their keys (say, a file's parse and its verdicts), kept
+    in `SHARDS` sealed files by a hash of the key: `save` writes only the shards whose rows
+    changed, so a build that changed one card of 10,000 rewrites a sixteenth of the cache, not
+    all of it. A shard that is missing, foreign or of another version loads as empty."""
+
+    SHARDS = 16
+
+    def __init__(self, folder: Path | None, stem: str, version: str, maps: int = 1):
+        self.files = [SealedFile(folder, f"{stem}.{n:x}.bin", version) for n in range(self.SHARDS)]
+        self.path = self.files[0].path
+        self.maps = maps
+        self._loaded: list[tuple[dict, ...]] = []
+
+    def _shard(self, key: str) -> int:
+        return zlib.crc32(key.encode("utf-8", "surrogateescape")) % self.SHARDS
+
+    def load(self) -> tuple[dict, ...]:
+        merged: tuple[dict, ...] = tuple({} for _ in range(self.maps))
+        self._loaded = []
+        for file in self.files:
+            part = file.load()
+            ok = isinstance(part, tuple) and len(part) == self.maps and all(isinstance(m, dict) for m in part)
+            shard: tuple[dict, ...] = part if ok else tuple({} for _ in range(self.maps))  # type: ignore[assignment]
+            self._loaded.append(shard)
+            for into, rows in zip(merged, shard, strict=True):
+                into.update(rows)
+        return merged
+
+    def save(self, *maps: dict) -> None:
+        """Keep `maps` (what this build used): shards equal to what was loaded are not written."""
+        parts: list[tuple[dict, ...]] = [tuple({} for _ in range(self.maps)) for _ in range(self.SHARDS)]
+        for m, rows in enumerate(maps):
+            for key, value in rows.items():
+                parts[self._shard(key)][m][key] = value
+        for n, part in enumerate(parts):
+            if n >= len(self._loaded) or part != self._loaded[n]:
+                self.files[n].save(part)

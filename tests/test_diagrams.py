@@ -195,13 +195,15 @@ def test_a_rebuild_draws_no_diagram_the_cache_has(tmp_path: Path, monkeypatch):
             return shared().render(language, source, theme)
 
     monkeypatch.setattr(diagram_module, "shared", Counting)
-    for name in ("texts.sqlite", "notes.bin", "entries.bin"):
-        (tmp_path / "cache" / name).unlink()
+    for name in ("texts.sqlite", "notes.*.bin", "entries.*.bin"):
+        for path in (tmp_path / "cache").glob(name):
+            path.unlink()
     again = build(root, tmp_path / "again.apkg", force=True)
     assert calls == []
     assert _media(again) == _media(first)
-    for name in ("texts.sqlite", "notes.bin"):
-        (tmp_path / "cache" / name).unlink()
+    for name in ("texts.sqlite", "notes.*.bin"):
+        for path in (tmp_path / "cache").glob(name):
+            path.unlink()
     shutil.rmtree(tmp_path / "cache" / "diagrams")
     build(root, tmp_path / "third.apkg", force=True)
     assert sorted(set(calls)) == ["mermaid", "vega-lite"]  # the control: the counter sees the engines

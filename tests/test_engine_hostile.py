@@ -205,12 +205,19 @@ def poison_render_cache(root: Path) -> int:
     return len(rows)
 
 
+def shards(cache: Path, *stems: str) -> list[Path]:
+    """The files of sharded caches (mldeck/localcache.py SealedShards), say `notes.*.bin`."""
+    found = [p for stem in stems for p in sorted(cache.glob(f"{stem}.*.bin"))]
+    assert found, f"no {stems} shards in {cache}"
+    return found
+
+
 def test_a_poisoned_render_cache_entry_is_a_miss(project: Path, tmp_path: Path):
     assert build(project) == 0
     clean = fields(project / DECK, tmp_path)
     assert poison_render_cache(project) >= 3
-    for name in ("notes.bin", "entries.bin"):  # the later caches too, so the texts are looked up
-        (project / "build" / "cache" / name).unlink()
+    for path in shards(project / "build" / "cache", "notes", "entries"):  # the later caches too, so
+        path.unlink()  # the texts are looked up
     assert build(project, "--force") == 0
     assert fields(project / DECK, tmp_path) == clean
 
@@ -227,8 +234,8 @@ def test_a_cache_signed_in_another_checkout_is_not_trusted(project: Path, tmp_pa
             conn.execute("update render set entry = ?, mac = ? where key = ?",
                          (data, seal.sign(f"{key}\0{data}".encode()), key))  # fmt: skip
     conn.close()
-    for name in ("notes.bin", "entries.bin"):
-        (cache / name).unlink()
+    for path in shards(cache, "notes", "entries"):
+        path.unlink()
     clone = tmp_path / "clone"
     shutil.copytree(project, clone)
     assert build(clone, "--force") == 0
@@ -238,9 +245,12 @@ def test_a_cache_signed_in_another_checkout_is_not_trusted(project: Path, tmp_pa
 def test_poisoned_entry_and_note_caches_are_ignored(project: Path, tmp_path: Path):
     assert build(project) == 0
     clean = fields(project / DECK, tmp_path)
-    for name in ("notes.bin", "entries.bin"):
-        path = project / "build" / "cache" / name
-        path.write_bytes(path.read_bytes().replace(b"Answer 1", b"Answer X"))
+    poisoned = 0
+    for path in shards(project / "build" / "cache", "notes", "entries"):
+        data = path.read_bytes()
+        poisoned += b"Answer 1" in data
+        path.write_bytes(data.replace(b"Answer 1", b"Answer X"))
+    assert poisoned >= 2
     assert build(project, "--force") == 0
     assert fields(project / DECK, tmp_path) == clean
 
@@ -287,7 +297,8 @@ def test_build_leading_outside_means_no_cache(project: Path, outside: Path):
 
 def test_a_cache_file_linked_outside_is_not_used(project: Path, outside: Path):
     (project / "build" / "cache").mkdir(parents=True)
-    for name in ("texts.sqlite", "entries.bin", "notes.bin"):
+    names = ["texts.sqlite"] + [f"{stem}.{n:x}.bin" for stem in ("entries", "notes", "tex") for n in range(16)]
+    for name in names:
         (project / "build" / "cache" / name).symlink_to(outside / "keep.txt")
     before = listing(outside)
     assert build(project) == 0

@@ -21,6 +21,9 @@ class FileTimes:
         self.committed: dict[str, int] = {}
         self.dirty: set[str] = set()
         self._memo: dict[str, int] = {}
+        self._mtimes: dict[str, float] = {}
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        self._epoch = int(epoch) if epoch and epoch.isdigit() else None
         self._load()
 
     def _git(self, *args: str) -> str | None:
@@ -54,10 +57,15 @@ class FileTimes:
             self._memo[rel] = self._uncommitted_time(rel)
         return self._memo[rel]
 
+    def know_mtimes(self, mtimes: dict[str, float]) -> None:
+        """mtimes (repo-relative path -> st_mtime) the caller already has: no stat for those."""
+        self._mtimes = mtimes
+
     def _uncommitted_time(self, rel: str) -> int:
-        epoch = os.environ.get("SOURCE_DATE_EPOCH")
-        if epoch and epoch.isdigit():
-            return int(epoch)
+        if self._epoch is not None:
+            return self._epoch
+        if (known := self._mtimes.get(rel)) is not None:
+            return int(known)
         try:
             return int(os.stat(os.path.join(self.root, rel)).st_mtime)
         except OSError:

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..entries import Entry
+from ..entries import CardFiles, Entry
 from ..notetype.model import template_paths
 from .gitmeta import FileTimes
 
@@ -58,6 +58,15 @@ class ModTimes:
         self.code_times = self.times if code_root == root else FileTimes(code_root)
         self.code = self.code_times.latest(code_paths(code_root))
         self.model = self.code_times.latest(template_paths())
+
+    def know_card_stats(self, files: CardFiles) -> None:
+        """The card files' stats the build took: a card outside git needs no stat of its own."""
+        prefix = str(self.root) + os.sep
+        self.times.know_mtimes({self.rel_text(n, prefix): st.st_mtime for n, st in files.stats.items()})
+
+    @staticmethod
+    def rel_text(name: str, prefix: str) -> str:
+        return name[len(prefix) :].replace(os.sep, "/") if name.startswith(prefix) else name
 
     def rel(self, path: Path) -> str:
         text, root = str(path), str(self.root)

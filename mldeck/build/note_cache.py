@@ -15,12 +15,12 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from ..localcache import SealedFile
+from ..localcache import SealedShards
 from ..render.cards import render_version
 from ..sources import Source
 from .notes import NoteSpec
 
-FILE = "notes.bin"
+STEM = "notes"  # notes.0.bin … notes.f.bin
 NOTE_CODE = ("build/notes.py", "notetype/model.py", "build/note_cache.py")
 
 
@@ -57,9 +57,8 @@ def _unpack(t: tuple) -> CachedNote:
 
 class NoteCache:
     def __init__(self, folder: Path | None, version: str):
-        self.file = SealedFile(folder, FILE, version)
-        rows = self.file.load()
-        self.rows: dict[str, tuple] = rows if isinstance(rows, dict) else {}
+        self.file = SealedShards(folder, STEM, version)
+        (self.rows,) = self.file.load()
         self.kept: dict[str, tuple] = {}
 
     @staticmethod

@@ -72,6 +72,11 @@ class NoteSpec:
     def field(self, name: str) -> str:
         return self.fields[FIELDS.index(name)]
 
+    def with_mod(self, mod: int) -> NoteSpec:
+        """This note with `mod` (twice as fast as dataclasses.replace, which 10,000 notes feel)."""
+        s = self
+        return NoteSpec(s.guid, s.entry_id, s.fields, s.tags, s.deck, s.difficulty, s.sources, mod, s.media)
+
 
 # (markdown, entry, section key) -> HTML; raises DeckError with the entry's file and line
 Render = Callable[[str, Entry, str], str]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import html
 import json
@@ -12,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from ..entries import Entry, card_candidates, scan_entries
+from ..entries import CardFiles, Entry, scan_entries
 from ..entry_cache import EntryCache
 from ..errors import DeckError, Problem
 from ..localcache import cache_dir, within
@@ -56,12 +55,13 @@ class BuildResult:
     folded: int = 0  # of them, duplicates shown on another note's back (`duplicate_of`)
 
 
-def _digest(h: hashlib._Hash, base: Path, rels: list[str], content: bool) -> None:
+def _digest(h: hashlib._Hash, base: Path, rels: list[str], content: bool,
+            stats: dict[str, os.stat_result] | None = None) -> None:  # fmt: skip
     for rel in rels:
         name = rel.encode("utf-8", "surrogateescape")  # a non-UTF-8 file name keeps its bytes
         path = os.path.join(base, rel)
         try:
-            st = os.stat(path)
+            st = stats[path] if stats is not None and path in stats else os.stat(path)
         except OSError:
             h.update(name + b"|missing|")
             continue
@@ -71,7 +71,7 @@ def _digest(h: hashlib._Hash, base: Path, rels: list[str], content: bool) -> Non
                 h.update(hashlib.sha256(fh.read()).digest())
 
 
-def inputs_key(root: Path, opts: BuildOptions, mods: ModTimes) -> str:
+def inputs_key(root: Path, opts: BuildOptions, mods: ModTimes, files: CardFiles) -> str:
     """A hash of everything the deck depends on: when it matches the last build's, skip."""
     h = hashlib.sha256(f"{__version__}|{opts.split}|{opts.filters.describe()}|{opts.diagrams}|{opts.code_root}"
                        f"|{os.environ.get('SOURCE_DATE_EPOCH')}".encode())  # fmt: skip
@@ -79,7 +79,7 @@ def inputs_key(root: Path, opts: BuildOptions, mods: ModTimes) -> str:
     if mods.code_times is not mods.times:
         h.update(json.dumps([sorted(mods.code_times.committed.items()), sorted(mods.code_times.dirty)]).encode())
     cards = str(root / "cards")
-    _digest(h, root, ["cards" + str(p)[len(cards) :] for p in card_candidates(root / "cards")], content=False)
+    _digest(h, root, ["cards" + str(p)[len(cards) :] for p in files.paths], content=False, stats=files.stats)
     for folder in ("media", "sources"):
         files = sorted(p for p in (root / folder).rglob("*") if p.is_file()) if (root / folder).is_dir() else []
         _digest(h, root, [p.relative_to(root).as_posix() for p in files], content=True)
@@ -149,11 +149,12 @@ class Prepared:
     model_mod: int = 0
 
 
-def read_project(root: Path, reader: EntryCache) -> tuple[dict[str, Source], list[Entry], dict[str, list[Entry]]]:
+def read_project(root: Path, reader: EntryCache, files: CardFiles | None = None,
+                 ) -> tuple[dict[str, Source], list[Entry], dict[str, list[Entry]]]:  # fmt: skip
     """Sources, entries and note groups of the project, or DeckError with every problem but the
     formulas' (`check_formulas`: MathJax runs in node while the build renders)."""
     sources = load_sources(root / "sources")
-    entries, problems = scan_entries(root / "cards", reader.read)
+    entries, problems = scan_entries(root / "cards", reader.read, files)
     groups, invalid = validate(entries, sources, reader.check)
     reader.save()
     problems += invalid + media_folder_problems(root)
@@ -227,11 +228,16 @@ def make_notes(root: Path, opts: BuildOptions, groups: dict[str, list[Entry]], s
     return made
 
 
-def prepare_notes(root: Path, opts: BuildOptions, mods: ModTimes | None = None) -> Prepared:
-    """Read, validate and render every card; group duplicates; apply filters. Raises DeckError."""
+def prepare_notes(root: Path, opts: BuildOptions, mods: ModTimes | None = None,
+                  files: CardFiles | None = None) -> Prepared:  # fmt: skip
+    """Read, validate and render every card; group duplicates; apply filters. Raises DeckError.
+
+    `files`: the build's scan of cards/ (its stats serve the entry cache and the mod times)."""
+    files = files or CardFiles.scan(root / "cards")
     mods = mods or ModTimes(root, opts.code_root)
-    reader = EntryCache(cache_dir(root))
-    sources, entries, groups = read_project(root, reader)
+    mods.know_card_stats(files)
+    reader = EntryCache(cache_dir(root), files.stats)
+    sources, entries, groups = read_project(root, reader, files)
     formulas = check_formulas(root, entries)
     renderer = text_renderer(root, opts.diagrams, opts.quiet)
     try:
@@ -242,7 +248,7 @@ def prepare_notes(root: Path, opts: BuildOptions, mods: ModTimes | None = None) 
         renderer.close()
     if problems := formulas.result().problems:
         raise DeckError(problems)
-    notes = [dataclasses.replace(made.notes[pid], mod=mods.note_mod(mods.inputs(groups[pid], made.used[pid])))
+    notes = [made.notes[pid].with_mod(mods.note_mod(mods.inputs(groups[pid], made.used[pid])))
              for pid in sorted(made.notes)]  # fmt: skip
     skipped = [g[0] for pid, g in sorted(groups.items()) if g[0].answer_origin == "missing"]
     check_filters(opts.filters, sources, notes)
@@ -267,12 +273,13 @@ def build_deck(root: Path, opts: BuildOptions) -> BuildResult:
     result = BuildResult(out)
     mods = ModTimes(root, opts.code_root)
     stamps = Stamps(cache_dir(root))
-    key = inputs_key(root, opts, mods)
+    files = CardFiles.scan(root / "cards")
+    key = inputs_key(root, opts, mods, files)
     if not opts.force and stamps.fresh(out, key):
         result.up_to_date = True
         return result
 
-    prepared = prepare_notes(root, opts, mods)
+    prepared = prepare_notes(root, opts, mods, files)
     if not prepared.notes:
         raise NoNotesMatch(opts.filters)
     descriptions = {ROOT_DECK: deck_description(prepared.sources)}

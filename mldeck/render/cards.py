@@ -10,6 +10,7 @@ Problems come back as (line offset, message) pairs; `problems_at` puts them at f
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import multiprocessing
@@ -46,10 +47,12 @@ def plain_html(text: str) -> str | None:
 RENDER_LIBRARIES = ("markdown", "pymdown-extensions", "pygments", "nh3", *(k.library for k in DIAGRAMS.values()))
 
 
+@functools.cache
 def render_version() -> str:
     """What the HTML of a text depends on besides the text: our render code and its libraries.
 
-    Part of every cache key, so editing mldeck/render/ or upgrading a library re-renders."""
+    Part of every cache key, so editing mldeck/render/ or upgrading a library re-renders. Read
+    once a process (the note cache and the text cache both ask)."""
     from importlib import metadata
 
     h = hashlib.sha256()

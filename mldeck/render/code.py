@@ -9,7 +9,7 @@ from functools import cache, lru_cache
 import pygments
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_by_name
+from pygments.lexers import find_lexer_class_by_name, get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from ..diagram_kinds import LANGUAGES
@@ -28,7 +28,7 @@ def known_language(lang: str) -> bool:
     if not lang or lang in ("text", "plain", "console-output"):
         return True
     try:
-        get_lexer_by_name(lang)
+        find_lexer_class_by_name(lang)  # the class only: building a lexer compiles its rules
     except ClassNotFound:
         return False
     return True

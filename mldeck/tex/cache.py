@@ -1,7 +1,7 @@
 """The formula check's results per entry, so a build with one edited card checks that card's
 formulas only (no node start, no extraction for the rest).
 
-`tex.bin` in the cache folder maps a hash of an entry's texts and line numbers to the
+`tex.*.bin` in the cache folder map a hash of an entry's texts and line numbers to the
 problems MathJax found there, as plain data (marshal), sealed with the folder's key
 (mldeck/localcache.py) and tagged with a hash of the checker's code and MathJax's version, so
 a new checker or MathJax re-checks everything. Only MathJax's verdicts are kept: the
@@ -16,10 +16,10 @@ from pathlib import Path
 
 from ..entries import Entry
 from ..errors import Problem
-from ..localcache import SealedFile
+from ..localcache import SealedShards
 from . import mathjax
 
-FILE = "tex.bin"
+STEM = "tex"  # tex.0.bin … tex.f.bin
 Found = list[tuple[int, str]]  # (line, message) of each problem
 
 
@@ -40,10 +40,9 @@ def entry_key(entry: Entry) -> str:
 
 class TexCache:
     def __init__(self, folder: Path | None):
-        self.file = SealedFile(folder, FILE, checker_version())
+        self.file = SealedShards(folder, STEM, checker_version())
         self.path = self.file.path
-        rows = self.file.load()
-        self.rows: dict[str, Found] = rows if isinstance(rows, dict) else {}
+        (self.rows,) = self.file.load()
         self.kept: dict[str, Found] = {}
 
     def get(self, key: str, entry: Entry) -> list[Problem] | None:
