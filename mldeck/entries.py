@@ -281,18 +281,27 @@ def shown_path(path: Path) -> str:
 
 def card_candidates(cards_dir: Path) -> list[Path]:
     """`cards/*/*.md` but README files, sorted: one directory scan per folder, no stat per file."""
-    found: list[str] = []
+    return [path for path, _ in _candidates(cards_dir)]
+
+
+def _candidates(cards_dir: Path) -> list[tuple[Path, bool]]:
+    """(path, is a symlink) of each `cards/*/*.md` but README files, sorted by folder and name;
+    whether it is a symlink comes with the directory scan, at no cost."""
+    found: list[tuple[Path, bool]] = []
     try:
-        folders = [d for d in os.scandir(cards_dir) if d.name[0] != "." and d.is_dir()]
+        folders = sorted((d.name, d.path) for d in os.scandir(cards_dir) if d.name[0] != "." and d.is_dir())
     except OSError:
         return []
-    for folder in folders:
+    for name, path in folders:
         try:
-            names = [f.name for f in os.scandir(folder.path) if f.name.endswith(".md") and f.name[0] != "."]
+            files = sorted(
+                (f.name, f.is_symlink()) for f in os.scandir(path) if f.name.endswith(".md") and f.name[0] != "."
+            )
         except OSError:
             continue
-        found += [f"{folder.name}/{n}" for n in names if n.lower() != "readme.md"]
-    return [cards_dir / rel for rel in sorted(found, key=lambda r: r.split("/"))]
+        folder = cards_dir / name
+        found += [(folder / n, link) for n, link in files if n.lower() != "readme.md"]
+    return found
 
 
 @dataclass(frozen=True)
@@ -303,18 +312,19 @@ class CardFiles:
 
     paths: list[Path]
     stats: dict[str, os.stat_result]  # str(path) -> its stat (symlinks followed); missing if it failed
+    links: frozenset[str]  # str(path) of the files that are symlinks
 
     @classmethod
     def scan(cls, cards_dir: Path) -> CardFiles:
-        paths = card_candidates(cards_dir)
+        found = _candidates(cards_dir)
         stats: dict[str, os.stat_result] = {}
-        for path in paths:
+        for path, _ in found:
             name = str(path)
             try:
                 stats[name] = os.stat(name)
             except OSError:
                 continue
-        return cls(paths, stats)
+        return cls([p for p, _ in found], stats, frozenset(str(p) for p, link in found if link))
 
 
 def entry_files(cards_dir: Path) -> list[Path]:
@@ -349,17 +359,19 @@ def stray_files(cards_dir: Path) -> list[Problem]:
     return problems
 
 
-def _outside(path: Path, cards_dir: Path, linked: dict[str, bool]) -> bool:
+def _outside(path: Path, cards_dir: Path, linked: dict[str, bool], files: CardFiles | None = None) -> bool:
     """True for a card file that is a symlink (or in a symlinked folder) leading out of cards/.
 
-    `linked` remembers which folders are symlinks, so the common case costs one lstat a file
-    (strings, not pathlib: this runs for every card of every build)."""
+    `linked` remembers which folders are symlinks, so the common case costs one lstat a file,
+    none when the build's scan (`files`) says which files are links (strings, not pathlib: this
+    runs for every card of every build)."""
     name, top = str(path), str(cards_dir)
     parent = os.path.dirname(name)
     for folder in (top, parent):
         if folder not in linked:
             linked[folder] = os.path.islink(folder)
-    if not (linked[top] or linked[parent] or os.path.islink(name)):
+    link = name in files.links if files is not None else os.path.islink(name)
+    if not (linked[top] or linked[parent] or link):
         return False  # nothing to resolve
     try:
         return not path.resolve().is_relative_to(cards_dir.resolve())
@@ -400,7 +412,7 @@ def scan_entries(
         if not _utf8_name(path):
             problems.append(Problem(shown_path(path), 1, "the file name is not UTF-8: rename it"))
             continue
-        if _outside(path, cards_dir, linked) and os.path.isfile(path):
+        if _outside(path, cards_dir, linked, files) and os.path.isfile(path):
             problems.append(Problem(path, 1, "card file is a symlink to a file outside cards/"))
             continue
         try:

@@ -86,9 +86,9 @@ class SealedFile:
     folder's key and tagged with `version`: `load()` gives back what `save()` wrote here for
     this version, or None (no folder, a symlink, another version, a broken or foreign seal)."""
 
-    def __init__(self, folder: Path | None, name: str, version: str):
+    def __init__(self, folder: Path | None, name: str, version: str, seal: Seal | None = None):
         self.path = folder / name if folder is not None else None
-        self.seal = Seal(folder)
+        self.seal = seal or Seal(folder)
         self.version = version
 
     @property
@@ -127,7 +127,8 @@ class SealedShards:
     SHARDS = 16
 
     def __init__(self, folder: Path | None, stem: str, version: str, maps: int = 1):
-        self.files = [SealedFile(folder, f"{stem}.{n:x}.bin", version) for n in range(self.SHARDS)]
+        seal = Seal(folder)  # one key read for all the shards
+        self.files = [SealedFile(folder, f"{stem}.{n:x}.bin", version, seal) for n in range(self.SHARDS)]
         self.path = self.files[0].path
         self.maps = maps
         self._loaded: list[tuple[dict, ...]] = []

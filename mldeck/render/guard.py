@@ -74,6 +74,8 @@ def flood_problem(text: str) -> tuple[int, str] | None:
 def _open_brackets(prose: str, start: int) -> tuple[int, str] | None:
     """Unclosed or deeply nested `[`: Python-Markdown needs quadratic time for them. The line is
     the one where the first of them opened."""
+    if prose.count("[") <= MAX_OPEN_BRACKETS:
+        return None  # too few to nest that deep: no walk over the text
     opened = first = 0
     for pos, ch in enumerate(prose):
         if ch == "[":

@@ -65,6 +65,9 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
     if tag == "img" and attribute == "src" and not is_packaged_name(value):
         return None
     if attribute == "class":  # mathjax_process would typeset inside <code>
+        low = value.lower()
+        if "mathjax" not in low and "tex2jax" not in low:
+            return value  # the common case (every highlighted token has a class): no regex
         return " ".join(c for c in value.split() if not MATHJAX_CLASS.search(c)) or None
     return value
 
@@ -86,7 +89,8 @@ def anki_safe(html: str) -> str:
     for m in TAG.finditer(html):
         code, formula = stack[-1][1:] if stack else (False, False)
         out.append(_text(html[pos : m.start()], code, formula))
-        out.append(plain_anki_tags(m.group(0)))
+        tag = m.group(0)
+        out.append(plain_anki_tags(tag) if "[" in tag else tag)
         name = m.group(2).lower()
         if m.group(1):
             while stack and stack.pop()[0] != name:
@@ -100,8 +104,9 @@ def anki_safe(html: str) -> str:
 
 
 def _text(text: str, code: bool, formula: bool) -> str:
-    text = plain_anki_tags(text)
-    if code:
+    if "[" in text:  # every Anki tag opens with one
+        text = plain_anki_tags(text)
+    if code or "\\" not in text:  # MathJax delimiters start with a backslash
         return text
     if formula and not hostile(html_lib.unescape(text)):
         return text
