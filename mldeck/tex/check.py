@@ -1,5 +1,6 @@
 """Every formula of every entry checked once: refused macros first (always), then MathJax
-under node, or the structural fallback when MathJax cannot run. Problems at file:line."""
+under node, or the structural fallback when MathJax cannot run; a formula too plain to fail
+(simple.py, tested against MathJax) needs neither. Problems at file:line."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 from ..entries import Entry
 from ..errors import Problem
 from ..sections import KEYS
-from . import fallback, mathjax
+from . import fallback, mathjax, simple
 from .cache import TexCache, entry_key
 from .extract import formulas
 from .hostile import hostile
@@ -42,7 +43,7 @@ def _check(entries: list[Entry]) -> tuple[dict[int, list[Problem]], str, str, in
                 line = entry.body_line(key, f.offset)
                 if why := hostile(f.tex):
                     problems[n].append(Problem(entry.path or entry.id, line, f"formula `{_shown(f.tex)}`: {why}"))
-                else:
+                elif not simple.parses(f.tex):  # too plain to fail: no node for it
                     todo.append((n, line, f.tex, f.display))
     if not todo:
         return problems, f"MathJax {mathjax.VERSION}", "", found
