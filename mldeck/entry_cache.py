@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from pathlib import Path
 
-from .entries import Entry, read_entry
+from .entries import CardFiles, Entry, read_entry
 from .errors import DeckError, Problem
 from .localcache import SealedShards
 from .sources import Source
 from .validate import entry_problems
+from .workers import Workers
 
 STEM = "entries"  # entries.0.bin … entries.f.bin
 READER_CODE = (
@@ -52,6 +54,14 @@ def _unpack(t: tuple, path: Path) -> Entry:
     return Entry(id_, source, ref, difficulty, tuple(topics), origin, texts, section, verdict, kind, dup, path, lines)
 
 
+def _parse_row(path: str) -> tuple[str, object]:
+    """One card file parsed (in a worker process): what `EntryCache.read` keeps for it."""
+    try:
+        return ("ok", _pack(read_entry(Path(path))))
+    except DeckError as exc:
+        return ("err", [(str(p.path), p.line, p.message, p.level) for p in exc.problems])
+
+
 class EntryCache:
     """`read(path)`: a cached parse when the file is unchanged, else `read_entry` (and remember)."""
 
@@ -62,6 +72,7 @@ class EntryCache:
         self.checks: dict[str, tuple[object, str, list]]
         self.rows, self.checks = self.file.load()
         self.seen: dict[str, Row] = {}
+        self.fresh: dict[str, Row] = {}  # parsed ahead by `prefetch`
         self.checked: dict[str, tuple[object, str, list]] = {}
         self.parsed = 0
 
@@ -86,6 +97,24 @@ class EntryCache:
         self.checked[name] = (row[0], kind, [(p.line, p.message, p.level) for p in problems])
         return problems
 
+    def prefetch(self, files: CardFiles, workers: Workers) -> None:
+        """Parse the card files the cache lacks in `workers`, when there are enough of them (a
+        cold build): `read` then takes the results. Regular files only, no symlinks (the reader
+        refuses those itself, one at a time)."""
+        todo: list[tuple[str, tuple[int, int, int, int]]] = []
+        for path in files.paths:
+            name = str(path)
+            st = files.stats.get(name)
+            if st is None or name in files.links or not stat.S_ISREG(st.st_mode):
+                continue
+            key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            row = self.rows.get(name)
+            if row is None or row[0] != key:
+                todo.append((name, key))
+        if workers.worth_it(len(todo)):
+            for (name, key), value in zip(todo, workers.map(_parse_row, [n for n, _ in todo]), strict=True):
+                self.fresh[name] = (key, value)
+
     def read(self, path: Path) -> Entry:
         name = str(path)
         try:
@@ -94,6 +123,9 @@ class EntryCache:
             return read_entry(path)  # let the reader say what is wrong
         key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
         row = self.rows.get(name)
+        if row is None or row[0] != key:
+            row = self.fresh.get(name)
+            self.parsed += row is not None
         if row is not None and row[0] == key:
             self.seen[name] = row
             kind, value = row[1]  # type: ignore[misc]

@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "mldeck"
 # The stages in order; a module may import its own stage and earlier ones only.
 STAGES = (
     ("read", ("errors", "fsio", "textnorm", "taxonomy", "sections", "fences", "frontmatter", "prose",
-              "diagram_kinds", "notetype", "sources", "entries", "localcache", "entry_cache", "validate",
+              "diagram_kinds", "notetype", "sources", "entries", "localcache", "workers", "entry_cache", "validate",
               "ankimarkup", "imagecheck", "projectmeta", "gitbase", "ledger", "tex")),
     ("render", ("render",)),
     ("build", ("build",)),

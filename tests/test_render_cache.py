@@ -36,9 +36,10 @@ def test_parallel_and_serial_rendering_agree(tmp_path: Path, monkeypatch):
     cards = read_entries(root / "cards")
     texts = [t for c in cards for t in (c.answer, c.text("editor_note")) if t]
     serial = TextRenderer(root, None).render_many(texts)
-    import mldeck.render.cards as rc
+    import mldeck.workers
 
-    monkeypatch.setattr(rc, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(mldeck.workers, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(mldeck.workers, "cores", lambda: 2)  # workers even on a one-core machine
     parallel = TextRenderer(root, None).render_many(texts)
     assert serial == parallel
     assert any(r.media for r in serial.values())  # the values carry their pictures

@@ -23,6 +23,7 @@ from ..sources import Source, load_sources
 from ..taxonomy import DIFFICULTIES
 from ..tex.check import TexReport, check_entries
 from ..validate import validate
+from ..workers import Workers
 from .inputs import PACKAGE_ROOT, ModTimes, code_paths
 from .note_cache import CachedNote, NoteCache, notes_version
 from .notes import Filters, NoteSpec, build_note
@@ -149,11 +150,14 @@ class Prepared:
     model_mod: int = 0
 
 
-def read_project(root: Path, reader: EntryCache, files: CardFiles | None = None,
+def read_project(root: Path, reader: EntryCache, files: CardFiles | None = None, workers: Workers | None = None,
                  ) -> tuple[dict[str, Source], list[Entry], dict[str, list[Entry]]]:  # fmt: skip
     """Sources, entries and note groups of the project, or DeckError with every problem but the
-    formulas' (`check_formulas`: MathJax runs in node while the build renders)."""
+    formulas' (`check_formulas`: MathJax runs in node while the build renders). With `workers`,
+    the card files the entry cache lacks are parsed in them."""
     sources = load_sources(root / "sources")
+    if files is not None and workers is not None:
+        reader.prefetch(files, workers)
     entries, problems = scan_entries(root / "cards", reader.read, files)
     groups, invalid = validate(entries, sources, reader.check)
     reader.save()
@@ -237,15 +241,16 @@ def prepare_notes(root: Path, opts: BuildOptions, mods: ModTimes | None = None,
     mods = mods or ModTimes(root, opts.code_root)
     mods.know_card_stats(files)
     reader = EntryCache(cache_dir(root), files.stats)
-    sources, entries, groups = read_project(root, reader, files)
-    formulas = check_formulas(root, entries)
-    renderer = text_renderer(root, opts.diagrams, opts.quiet)
-    try:
-        made = make_notes(root, opts, groups, sources, reader, renderer)
-    except DeckError as exc:  # with the formulas' problems too: every problem in one run
-        raise DeckError(exc.problems + formulas.result().problems) from None
-    finally:
-        renderer.close()
+    with Workers() as workers:  # started only if parsing or rendering has enough to spread
+        sources, entries, groups = read_project(root, reader, files, workers)
+        formulas = check_formulas(root, entries)
+        renderer = text_renderer(root, opts.diagrams, opts.quiet, workers)
+        try:
+            made = make_notes(root, opts, groups, sources, reader, renderer)
+        except DeckError as exc:  # with the formulas' problems too: every problem in one run
+            raise DeckError(exc.problems + formulas.result().problems) from None
+        finally:
+            renderer.close()
     if problems := formulas.result().problems:
         raise DeckError(problems)
     notes = [made.notes[pid].with_mod(mods.note_mod(mods.inputs(groups[pid], made.used[pid])))

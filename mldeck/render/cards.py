@@ -13,11 +13,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
-import multiprocessing
-import os
 import re
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +22,7 @@ from ..diagram_kinds import DIAGRAMS
 from ..entries import Entry
 from ..errors import Problem
 from ..localcache import cache_dir, within
+from ..workers import Workers
 from .cache import RenderCache, Rendered
 from .markdown import DiagramRenderer, Renderer, RenderError
 from .media import MediaError, MediaStore
@@ -33,7 +31,6 @@ from .progress import Progress
 PLAIN = re.compile(r"^[^\n*_`$\\<>&\[\]!#|~=+{}]*$")  # nothing Markdown or HTML would touch
 LIST_START = re.compile(r"^\s*(\d+[.)]|[-+*])\s")
 SHOWN = re.compile(r'\ssrc="(mldeck-[0-9a-f]{20}\.\w+)"')
-PARALLEL_FROM = 200  # below this many misses, worker start-up costs more than it saves
 
 
 def plain_html(text: str) -> str | None:
@@ -103,18 +100,19 @@ def render_one(renderer: Renderer, text: str) -> Rendered:
     return Rendered(out, media, used)
 
 
-_WORKER: Renderer | None = None
+_WORKER_RENDERERS: dict[tuple[Path, Path | None, bool], Renderer] = {}
 
 
-def _worker_init(root: Path, cache: Path | None, diagrams: bool) -> None:
-    global _WORKER
-    media = MediaStore(root)
-    _WORKER = Renderer(media, make_diagram_renderer(cache, diagrams, media))
-
-
-def _worker_render(text: str) -> Rendered:
-    assert _WORKER is not None
-    return render_one(_WORKER, text)
+def _worker_render(task: tuple[Path, Path | None, bool, str]) -> Rendered:
+    """One text rendered in a worker process; its pipeline built on the first text it gets."""
+    root, cache, diagrams, text = task
+    renderer = _WORKER_RENDERERS.get((root, cache, diagrams))
+    if renderer is None:
+        media = MediaStore(root)
+        renderer = _WORKER_RENDERERS[root, cache, diagrams] = Renderer(
+            media, make_diagram_renderer(cache, diagrams, media)
+        )
+    return render_one(renderer, text)
 
 
 class TextRenderer:
@@ -122,8 +120,10 @@ class TextRenderer:
 
     Owns its cache and its Markdown pipeline; callers get values back and share nothing with it."""
 
-    def __init__(self, root: Path, cache: Path | None, diagrams: bool = True, quiet: bool = True):
+    def __init__(self, root: Path, cache: Path | None, diagrams: bool = True, quiet: bool = True,
+                 workers: Workers | None = None):  # fmt: skip
         self.root = root
+        self.workers = workers
         self.cache_folder = cache
         self.diagrams = diagrams
         self.quiet = quiet
@@ -205,21 +205,18 @@ class TextRenderer:
         return results
 
     def _render_all(self, misses: list[str]) -> Iterator[Rendered]:
-        """Results in the order of `misses`: worker processes on every core when there are many."""
-        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-        if len(misses) >= PARALLEL_FROM and workers > 1:
-            # "spawn", not fork: the diagram engines (QuickJS, Deno) run threads, and a forked child
-            # of a process with threads can deadlock on a lock one of them held.
-            with ProcessPoolExecutor(
-                workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_worker_init,
-                initargs=(self.root, self.cache_folder, self.diagrams),
-            ) as ex:
-                yield from ex.map(_worker_render, misses, chunksize=max(1, len(misses) // (workers * 8)))
-        else:
-            for text in misses:
-                yield render_one(self.renderer, text)
+        """Results in the order of `misses`: worker processes on every core when there are many
+        (the build's, when it gave its own: mldeck/workers.py)."""
+        workers = self.workers or Workers()
+        try:
+            if not workers.worth_it(len(misses)):
+                for text in misses:
+                    yield render_one(self.renderer, text)
+                return
+            yield from workers.map(_worker_render, [(self.root, self.cache_folder, self.diagrams, t) for t in misses])
+        finally:
+            if workers is not self.workers:
+                workers.close()
 
     def close(self) -> None:
         self.cache.close()
@@ -230,9 +227,11 @@ def problems_at(result: Rendered, entry: Entry, section: str) -> list[Problem]:
     return [Problem(entry.path or entry.id, entry.body_line(section, off), msg) for off, msg in result.problems]
 
 
-def text_renderer(root: Path, diagrams: bool = True, quiet: bool = True) -> TextRenderer:
+def text_renderer(
+    root: Path, diagrams: bool = True, quiet: bool = True, workers: Workers | None = None
+) -> TextRenderer:
     """The renderer the build, lint and preview share: its cache in the checkout's cache folder."""
-    return TextRenderer(root, cache_dir(root), diagrams, quiet)
+    return TextRenderer(root, cache_dir(root), diagrams, quiet, workers)
 
 
 @dataclass(frozen=True)

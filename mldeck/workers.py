@@ -1,0 +1,59 @@
+"""Worker processes for one build: started once, on first use, and shared by the stages that
+have enough work to spread (the entry cache parsing card files, the renderer rendering texts),
+so a cold build pays the workers' start-up (each imports the render stack) once, not per stage.
+
+"spawn", not fork: the diagram engines (QuickJS, Deno) run threads, and a forked child of a
+process with threads can deadlock on a lock one of them held.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+PARALLEL_FROM = 200  # below this many items, worker start-up costs more than it saves
+
+
+def cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+class Workers:
+    """A process pool started on the first `map` that is worth it; `close()` when done."""
+
+    def __init__(self, initializer: Callable[..., None] | None = None, initargs: tuple = ()):
+        self.initializer = initializer
+        self.initargs = initargs
+        self._pool: ProcessPoolExecutor | None = None
+
+    def worth_it(self, items: int) -> bool:
+        return items >= PARALLEL_FROM and cores() > 1
+
+    def map(self, fn: Callable[[Any], Any], items: list) -> Iterator:
+        """`fn` over `items` in the workers, results in order (in this process when few)."""
+        if not self.worth_it(len(items)):
+            return map(fn, items)
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(cores(), mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=self.initializer, initargs=self.initargs)  # fmt: skip
+        return self._pool.map(fn, items, chunksize=max(1, len(items) // (cores() * 8)))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def run_all(fn: Callable[[Any], Any], items: Iterable) -> list:
+    """`fn` over `items` with workers of its own (for a caller without a build's Workers)."""
+    with Workers() as workers:
+        return list(workers.map(fn, list(items)))

@@ -1,0 +1,90 @@
+"""The incremental build's parts: one edited card costs one parse and one note, its caches are
+rewritten a shard or two at a time, and card files parsed in worker processes read exactly as they do
+in this one (tests/fixtures/project: 14 cards)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import mldeck.entry_cache
+import mldeck.workers
+from mldeck.build.run import BuildOptions, prepare_notes
+from mldeck.entries import CardFiles, scan_entries
+from mldeck.entry_cache import EntryCache
+from mldeck.localcache import SealedShards
+from tests.helpers import copy_fixture
+
+EDITED = "cards/epam/006-explain-k-means-clustering-and-its-applications.md"
+
+
+@pytest.fixture()
+def project(tmp_path: Path, monkeypatch) -> Path:
+    monkeypatch.delenv("MLDECK_CACHE_DIR", raising=False)  # the project's own build/cache
+    return copy_fixture(tmp_path / "proj")
+
+
+def edit(root: Path) -> None:
+    path = root / EDITED
+    path.write_text(path.read_text(encoding="utf-8").replace("## Key point\n", "## Key point\n\nEdited.\n", 1))
+
+
+def test_one_edited_card_is_parsed_and_made_again_alone(project: Path, monkeypatch):
+    parsed: list[str] = []
+    real = mldeck.entry_cache.read_entry
+    monkeypatch.setattr(mldeck.entry_cache, "read_entry", lambda p: parsed.append(p.name) or real(p))
+    first = prepare_notes(project, BuildOptions(quiet=True))
+    assert len(parsed) == 14 and first.rendered > 0
+    parsed.clear()
+    edit(project)
+    again = prepare_notes(project, BuildOptions(quiet=True))
+    assert parsed == [Path(EDITED).name]
+    assert again.rendered == 1  # the key point: the only text that changed
+    changed = [a.entry_id for a, b in zip(first.notes, again.notes, strict=True) if a.fields != b.fields]
+    assert changed == ["epam-006"]
+
+
+def test_an_edit_rewrites_one_shard_of_each_cache(project: Path):
+    cache = project / "build" / "cache"
+    prepare_notes(project, BuildOptions(quiet=True))
+    shards = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.bin")}
+    assert {n.split(".")[0] for n in shards} >= {"entries", "notes"}
+    edit(project)
+    for path in cache.glob("*.bin"):
+        os.utime(path, ns=(1, 1))
+    prepare_notes(project, BuildOptions(quiet=True))
+    rewritten = [p.name.split(".")[0] for p in cache.glob("*.bin") if p.stat().st_mtime_ns != 1]
+    # the entry cache is keyed by path: one shard; the note and formula caches by content, so
+    # the edited card's old row leaves one shard and its new row joins another: two at most
+    counts = {stem: rewritten.count(stem) for stem in ("entries", "notes", "tex")}
+    assert counts["entries"] == 1 and 1 <= counts["notes"] <= 2 and 1 <= counts["tex"] <= 2, rewritten
+
+
+def test_a_shard_changed_under_the_cache_is_dropped_alone(tmp_path: Path):
+    store = SealedShards(tmp_path, "rows", "v1")
+    store.load()
+    rows = {f"key{n}": n for n in range(100)}
+    store.save(rows)
+    (victim,) = [p for p in tmp_path.glob("rows.*.bin")][:1]
+    victim.write_bytes(victim.read_bytes()[:-1] + b"\0")
+    (loaded,) = SealedShards(tmp_path, "rows", "v1").load()
+    assert 0 < len(loaded) < 100 and all(rows[k] == v for k, v in loaded.items())
+    (other_version,) = SealedShards(tmp_path, "rows", "v2").load()
+    assert other_version == {}
+
+
+def test_card_files_parsed_in_workers_read_as_they_do_here(project: Path, monkeypatch):
+    broken = project / "cards" / "epam" / "950-broken.md"
+    broken.write_text("---\nid: epam-950\nsource: epam\n---\n\nno question heading\n", encoding="utf-8")
+    files = CardFiles.scan(project / "cards")
+    here = scan_entries(project / "cards", EntryCache(None, files.stats).read, files)
+    monkeypatch.setattr(mldeck.workers, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(mldeck.workers, "cores", lambda: 2)
+    reader = EntryCache(None, files.stats)
+    with mldeck.workers.Workers() as workers:
+        reader.prefetch(files, workers)
+    assert len(reader.fresh) == 15  # every file, the broken one too, parsed in the workers
+    there = scan_entries(project / "cards", reader.read, files)
+    assert there == here and any("950-broken.md" in str(p.path) for p in there[1])
