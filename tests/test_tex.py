@@ -5,10 +5,8 @@ reach outside the card. A broken formula stops lint and the build at its file an
 from __future__ import annotations
 
 import html
-import os
 import re
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -24,7 +22,7 @@ from mldeck.tex import fallback, mathjax
 from mldeck.tex.check import check_entries
 from mldeck.tex.extract import formulas
 from mldeck.tex.hostile import hostile
-from tests.helpers import ROOT, copy_project
+from tests.helpers import ROOT, copy_project, run_cli
 
 needs_mathjax = pytest.mark.skipif(mathjax.available() is not None, reason=str(mathjax.available()))
 
@@ -38,10 +36,7 @@ def card(n: int, answer: str) -> str:
 
 
 def run(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "build_deck.py"), "--root", str(root), *args],
-        capture_output=True, text=True, timeout=300, env={**os.environ, **(env or {})},
-    )  # fmt: skip
+    return run_cli(root, *args, env=env, cwd=ROOT, timeout=300)
 
 
 # --- where formulas are ---------------------------------------------------------------------------
