@@ -30,20 +30,21 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 # `make test` runs the suite in one process per core (pytest-xdist, --dist loadgroup). The tests
-# of a module here go to one process together, so the expensive fixture they share is made
-# once: the session's `real_deck` (and `real_collection`) for tests/content, the preview site
-# and its browser, the hostile tests' base deck. Every other test is sent on its own. (pytest
-# 9.2 hides `xdist_group` marks from pytest-xdist 3.8, pytest-dev/pytest-xdist#1386, so the
-# groups are named here by file.)
+# of each module below go to one process together, so the expensive module fixture they share
+# is made once: the phone-layout page typeset by MathJax, every card diagram drawn twice, the
+# preview site and its browser, the hostile tests' base deck. Every other test is sent on its
+# own; the session's `real_deck` is built in each process that needs it (cheap with the shared
+# cache). pytest 9.2 hides `xdist_group` marks from pytest-xdist 3.8
+# (pytest-dev/pytest-xdist#1386), so the groups are named here by file.
 XDIST_GROUPS = {
-    **dict.fromkeys(
-        ["tests/content/" + name for name in ("test_card_diagrams.py", "test_deck.py", "test_folds.py",
-                                              "test_phone_layout.py", "test_repository.py", "test_screenshots.py")],
-        "real-deck",
-    ),
-    "tests/test_preview.py": "preview",
-    "tests/test_hostile.py": "hostile",
-}  # fmt: skip
+    path: path
+    for path in (
+        "tests/content/test_phone_layout.py",
+        "tests/content/test_card_diagrams.py",
+        "tests/test_preview.py",
+        "tests/test_hostile.py",
+    )
+}
 
 
 @pytest.hookimpl(optionalhook=True)
