@@ -43,11 +43,17 @@ lock: $(VENV)/.runtime  ## re-pin requirements/*.txt from pyproject.toml (uv, wi
 	$(PY) -m uv pip compile pyproject.toml --python-version 3.10 --generate-hashes -q -o $(LOCK_DECK)
 	$(PY) -m uv pip compile pyproject.toml --extra dev --python-version 3.10 --generate-hashes -q -o $(LOCK_DEV)
 
+# The tests run in one process per core (pytest-xdist; `make test JOBS=0` runs them in this one).
+# --dist loadgroup keeps each xdist_group (tests/conftest.py, test_preview.py, test_hostile.py)
+# in one process, so an expensive fixture they share is built once.
+JOBS   ?= auto
+PYTEST := $(PY) -m pytest -n $(JOBS) --dist loadgroup
+
 check: $(VENV)/.dev  ## the quick loop before a pull request: ruff, card lint, the fast tests
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) build_deck.py lint
-	$(PY) -m pytest -q -m "not slow and not browser" $(ARGS)
+	$(PYTEST) -q -m "not slow and not browser" $(ARGS)
 
 # MathJax 3 as Anki ships it and the Roboto font, for the layout test (tests/layout.py) and the
 # preview's maths: npm, pinned by the lock. Without npm the preview falls back to MathML.
@@ -63,7 +69,7 @@ deck: $(VENV)/.runtime  ## build dist/ml-interview-questions.apkg from cards/
 test: $(VENV)/.dev $(MATHJAX)  ## ruff check, ruff format --check (code and card snippets), the whole test suite
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m pytest $(ARGS)
+	$(PYTEST) $(ARGS)
 
 format: $(VENV)/.dev  ## fix what `make test` checks with ruff: formatting (incl. Python blocks in cards) and fixable lint
 	$(PY) -m ruff format .

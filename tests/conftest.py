@@ -1,8 +1,9 @@
 """Fixtures the whole suite shares.
 
 - Repeatable property tests (Hypothesis profile "repeatable"; "explore" for new examples).
-- One cache folder for the session (MLDECK_CACHE_DIR), so the many builds of copies of the
-  project render each text and diagram once; tests about the caches themselves unset it.
+- One cache folder for the session (MLDECK_CACHE_DIR), shared by pytest-xdist's workers, so the
+  many builds of copies of the project render each text and diagram once; tests about the
+  caches themselves unset it.
 - `real_deck`: the repository's cards built once into a copy of the project, for tests that only
   read the package; `real_collection`: that package imported once into a real Anki collection,
   for tests that only read it (a test that reviews or imports again makes its own).
@@ -28,9 +29,44 @@ settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
+# `make test` runs the suite in one process per core (pytest-xdist, --dist loadgroup). The tests
+# of each module below go to one process together, so the expensive module fixture they share
+# is made once: the phone-layout page typeset by MathJax, every card diagram drawn twice, the
+# preview site and its browser, the hostile tests' base deck. Every other test is sent on its
+# own; the session's `real_deck` is built in each process that needs it (cheap with the shared
+# cache). pytest 9.2 hides `xdist_group` marks from pytest-xdist 3.8
+# (pytest-dev/pytest-xdist#1386), so the groups are named here by file.
+XDIST_GROUPS = {
+    path: path
+    for path in (
+        "tests/content/test_phone_layout.py",
+        "tests/content/test_card_diagrams.py",
+        "tests/test_preview.py",
+        "tests/test_hostile.py",
+    )
+}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class Groups(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)  # an xdist_group mark, where pytest-xdist sees one
+            return XDIST_GROUPS.get(nodeid.split("::", 1)[0], nodeid) if scope == nodeid else scope
+
+    return Groups(config, log)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    folder = tmp_path_factory.getbasetemp() / "mldeck-cache"
+    # One folder for the whole run, also under pytest-xdist, whose workers each have a basetemp
+    # in the run's (popen-gw0, ...). Its writes are atomic: two builds at once can only miss.
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "mldeck-cache"
     previous = os.environ.get("MLDECK_CACHE_DIR")
     os.environ["MLDECK_CACHE_DIR"] = str(folder)
     yield folder

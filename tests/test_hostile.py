@@ -2,8 +2,10 @@
 a hang, or a write outside dist/ and build/.
 
 Every input is tried through the reader (and the renderer where it is about rendering), then
-end to end: `python build_deck.py --root TMP build` in a subprocess on a copy of the project
-that already holds a deck, which must come out byte-identical when the build refuses.
+end to end: `build_deck.py --root TMP build` on a copy of the project that already holds a
+deck, which must come out byte-identical when the build refuses. The command line runs in this
+process (`run_cli`: the same exit code and messages, without re-importing the stack each time);
+the base deck and the whole corpus at once go through the real script in a new process.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,7 +29,7 @@ from mldeck.entries import Entry, format_entry, read_entries, read_entry
 from mldeck.errors import DeckError
 from mldeck.render.markdown import Renderer, RenderError
 from mldeck.render.media import MediaStore, is_packaged_name
-from tests.helpers import ROOT, copy_project
+from tests.helpers import copy_project, run_cli, run_script
 
 pytestmark = pytest.mark.slow  # many CLI runs over a hostile corpus: `make test` and CI run it, `make check` does not
 
@@ -149,13 +150,6 @@ def note_fields(apkg: Path, tmp: Path) -> dict[str, list[str]]:
 def packaged_media(apkg: Path) -> list[bytes]:
     with zipfile.ZipFile(apkg) as zf:
         return [zf.read(n) for n in zf.namelist() if n.isdigit()]
-
-
-def run_cli(root: Path, *args: str, timeout: float = 180) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "build_deck.py"), "--root", str(root), *args],
-        capture_output=True, text=True, timeout=timeout, cwd=root,
-    )  # fmt: skip
 
 
 # --- hostile inputs -----------------------------------------------------------------------------
@@ -414,7 +408,7 @@ def base(tmp_path_factory) -> Path:
     """A copy of the project with its cards and a deck already built (and a warm render cache)."""
     root = copy_project(tmp_path_factory.mktemp("base") / "proj", with_cards=True)
     (root / "cards" / "epam" / "900-base.md").write_bytes(GOOD)
-    proc = run_cli(root, "build", "--quiet")
+    proc = run_script(root, "build", "--quiet")
     assert proc.returncode == 0, proc.stderr
     return root
 
@@ -426,14 +420,16 @@ def project(base: Path, tmp_path: Path) -> Path:
     return root
 
 
-def refused(root: Path, sandbox: Path, change: Callable[[], None]) -> subprocess.CompletedProcess:
+def refused(
+    root: Path, sandbox: Path, change: Callable[[], None], run: Callable[..., subprocess.CompletedProcess] = run_cli
+) -> subprocess.CompletedProcess:
     """Apply `change`, run the build, and check the refusal left everything but build/ alone."""
     deck = (root / DECK).read_bytes()
     dist = sorted(p.name for p in (root / "dist").iterdir())
     change()
     before = tree(root, skip=("dist", "build"))
     around = sorted(p.name for p in sandbox.iterdir())
-    proc = run_cli(root, "build", "--quiet")
+    proc = run(root, "build", "--quiet")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr, proc.stderr
     assert "no deck written" in proc.stderr
@@ -456,7 +452,7 @@ def test_build_refuses_every_hostile_file(project: Path, tmp_path: Path):
         for bad in BAD_FILES:
             paths[bad.name] = place(cards, bad, tmp_path)
 
-    proc = refused(project, tmp_path, change)
+    proc = refused(project, tmp_path, change, run=run_script)  # the real script, in a new process
     reported = error_lines(proc.stderr)
     for bad in BAD_FILES:
         path = paths[bad.name]

@@ -18,8 +18,8 @@ import pytest
 from mldeck.notetype.model import FIELDS
 from mldeck.preview.math import MATHML_TAGS, mathml_fields
 from mldeck.tex.hostile import hostile
-from tests.helpers import copy_project
-from tests.test_hostile import DECK, card_text, run_cli, unsafe
+from tests.helpers import copy_project, run_cli
+from tests.test_hostile import DECK, card_text, unsafe
 
 pytestmark = pytest.mark.slow  # many CLI runs over a hostile corpus: `make test` and CI run it, `make check` does not
 

@@ -20,6 +20,7 @@ file-level property also leaves out NUL, which the reader refuses as binary.
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -37,7 +38,12 @@ from tests.test_hostile import unsafe
 
 pytestmark = pytest.mark.slow  # hundreds of generated cards: `make test` and CI run it, `make check` does not
 
-SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Examples per test. The "repeatable" profile (make test, CI) draws the same ones every run, so a
+# few dozen cards (a draw costs ~15 ms, and more as Hypothesis mutates) already reach every
+# tricky part (test_the_strategy_reaches_the_tricky_parts); `HYPOTHESIS_PROFILE=explore` draws
+# new ones, five times as many.
+SCALE = 5 if os.environ.get("HYPOTHESIS_PROFILE") == "explore" else 1
+SETTINGS = settings(max_examples=100 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # --- cards --------------------------------------------------------------------------------------
 
@@ -112,7 +118,7 @@ def test_format_then_parse_gives_the_same_card(card: Entry):
     assert format_entry(again) == text  # the canonical text is a fixed point
 
 
-@settings(SETTINGS, max_examples=100)
+@settings(SETTINGS, max_examples=50 * SCALE)
 @given(cards(chars_ok=lambda text: "\0" not in text))
 def test_written_card_files_read_back(card: Entry):
     with tempfile.TemporaryDirectory() as tmp:
@@ -125,7 +131,7 @@ def test_the_strategy_reaches_the_tricky_parts():
     """Guard against a strategy that silently stopped generating fences and headings in code."""
     seen = set()
 
-    @settings(max_examples=150, deadline=None, database=None)
+    @settings(max_examples=50 * SCALE, deadline=None, database=None)
     @given(cards())
     def collect(card: Entry):
         for part in card.texts.values():
@@ -188,7 +194,7 @@ def renderer(tmp_path_factory) -> Renderer:
     return Renderer(MediaStore(root))
 
 
-@settings(SETTINGS, max_examples=150)
+@settings(SETTINGS, max_examples=100 * SCALE)
 @given(text=markdown_text)
 def test_renderer_raises_only_render_error_and_emits_no_script(renderer: Renderer, text: str):
     """Any Markdown: sanitised HTML or a RenderError. "javascript:" may appear as text a reader
