@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from mldeck.entries import read_entries
@@ -109,3 +110,25 @@ def test_code_blocks_are_highlighted_as_pymdownx_would(tmp_path: Path):
     ]
     for block in blocks:
         assert ours.render(block) == reference.reset().convert(block), block
+
+
+def test_a_prose_edit_highlights_no_code_again(tmp_path: Path, monkeypatch):
+    import mldeck.render.markdown as md
+
+    root = copy_project(tmp_path / "p")
+    code = "```python\ndef f(x):\n    return x * 2\n```"
+    calls: list[str] = []
+    real = md.highlight_block
+    monkeypatch.setattr(md, "highlight_block", lambda source, lang: calls.append(source) or real(source, lang))
+    first = TextRenderer(root, root / "cache").render_many([f"Before.\n\n{code}"])
+    assert len(calls) == 1
+    edited = TextRenderer(root, root / "cache").render_many([f"Before, edited.\n\n{code}"])
+    assert len(calls) == 1  # the block came from the cache
+    fresh = TextRenderer(root, None).render_many([f"Before, edited.\n\n{code}"])
+    assert edited == fresh and first  # the cached block's HTML is what highlighting gives
+    conn = sqlite3.connect(root / "cache" / "texts.sqlite")
+    with conn:
+        conn.execute("update blocks set html = '<pre>poisoned</pre>'")
+    conn.close()
+    again = TextRenderer(root, root / "cache").render_many([f"Before, edited twice.\n\n{code}"])
+    assert len(calls) == 3 and "poisoned" not in list(again.values())[0].html  # the seal failed: drawn again

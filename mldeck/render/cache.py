@@ -46,13 +46,15 @@ class CachedEntry:
 
 
 class RenderCache:
-    """(version, text) -> CachedEntry, in one SQLite file inside the cache folder."""
+    """(version, text) -> CachedEntry, and (version, language, code) -> highlighted HTML, in one
+    SQLite file inside the cache folder; every row sealed (mldeck/localcache.py)."""
 
     def __init__(self, folder: Path | None, version: str):
         self.version = version
         self.conn: sqlite3.Connection | None = None
         self.seal = Seal(folder)
         self.new: dict[str, Rendered] = {}
+        self.new_blocks: dict[str, str] = {}  # highlighted code blocks, by _block_key
         if folder is None or not self.seal.usable:
             return
         path = folder / "texts.sqlite"
@@ -62,6 +64,7 @@ class RenderCache:
             self.conn = sqlite3.connect(path)
             self.conn.execute("create table if not exists render (key text primary key, entry text, mac text)")
             self.conn.execute("create table if not exists media (name text primary key, data blob)")
+            self.conn.execute("create table if not exists blocks (key text primary key, html text, mac text)")
         except sqlite3.Error:
             self.conn = None  # a broken cache is no cache
 
@@ -113,15 +116,41 @@ class RenderCache:
             return None
         return found
 
+    def _block_key(self, language: str, source: str) -> str:
+        return hashlib.sha256(f"{self.version}\0block\0{language}\0{source}".encode()).hexdigest()
+
+    def block(self, language: str, source: str) -> str | None:
+        """The highlighted HTML of a code block rendered before (a prose edit in a card with
+        code highlights nothing again), None when unknown or unverifiable."""
+        if self.conn is None:
+            return None
+        key = self._block_key(language, source)
+        if key in self.new_blocks:
+            return self.new_blocks[key]
+        try:
+            row = self.conn.execute("select html, mac from blocks where key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        if row is None or not self.seal.check(f"{key}\0{row[0]}".encode(), row[1]):
+            return None
+        return str(row[0])
+
+    def put_block(self, language: str, source: str, html: str) -> None:
+        if self.conn is not None:
+            self.new_blocks[self._block_key(language, source)] = html
+
     def put(self, key: str, value: Rendered) -> None:
         if not value.problems:
             self.new[key] = value
 
     def flush(self) -> None:
-        if self.conn is None or not self.new:
+        if self.conn is None or not (self.new or self.new_blocks):
             return
         try:
             with self.conn:
+                for key, html in self.new_blocks.items():
+                    mac = self.seal.sign(f"{key}\0{html}".encode())
+                    self.conn.execute("insert or replace into blocks values (?, ?, ?)", (key, html, mac))
                 for key, r in self.new.items():
                     entry = json.dumps({"html": r.html, "used": dict(r.used), "generated": sorted(r.generated)})
                     mac = self.seal.sign(f"{key}\0{entry}".encode())
@@ -130,6 +159,7 @@ class RenderCache:
         except sqlite3.Error:
             pass  # a cache that cannot be written is no cache
         self.new.clear()
+        self.new_blocks.clear()
 
     def close(self) -> None:
         if self.conn is not None:

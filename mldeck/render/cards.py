@@ -136,7 +136,8 @@ class TextRenderer:
     @property
     def renderer(self) -> Renderer:
         if self._renderer is None:  # building Markdown is the slow part: only when a miss needs it
-            self._renderer = Renderer(self.media, make_diagram_renderer(self.cache_folder, self.diagrams, self.media))
+            diagrams = make_diagram_renderer(self.cache_folder, self.diagrams, self.media)
+            self._renderer = Renderer(self.media, diagrams, self.cache)  # code blocks kept in the text cache
         return self._renderer
 
     def _media_files(self, used: dict[str, str]) -> dict[str, bytes] | None:

@@ -13,6 +13,7 @@ import html as html_lib
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from typing import Protocol
 
 import markdown
 from markdown.extensions import Extension
@@ -95,9 +96,11 @@ class _ImageExtension(Extension):
         md.treeprocessors.register(_Images(md, self.renderer), "mldeck-images", 1)
 
 
-def _code_format(source: str, language: str, *_args, **_kwargs) -> str:
-    """Superfences' formatter for every code fence: Pygments with a lexer and formatter built once."""
-    return highlight_block(source, language)
+class CodeBlocks(Protocol):
+    """Highlighted code blocks kept between builds (render/cache.py RenderCache)."""
+
+    def block(self, language: str, source: str) -> str | None: ...
+    def put_block(self, language: str, source: str, html: str) -> None: ...
 
 
 class RenderError(ValueError):
@@ -111,13 +114,14 @@ class RenderError(ValueError):
 class Renderer:
     """One reusable Markdown pipeline (building it is the slow part)."""
 
-    def __init__(self, media: MediaStore, diagram: DiagramRenderer | None = None):
+    def __init__(self, media: MediaStore, diagram: DiagramRenderer | None = None, blocks: CodeBlocks | None = None):
         self.media = media
         self.diagram = diagram
+        self.blocks = blocks
         self.errors: list[tuple[str, str]] = []
         self._diagram_errors: list[tuple[str, str]] = []
         self._captions: dict[str, list[str]] = {}
-        custom = [{"name": "*", "class": CSS_CLASS, "format": _code_format}]
+        custom = [{"name": "*", "class": CSS_CLASS, "format": self._code_format}]
         custom += [{"name": lang, "class": "diagram", "format": self._fence_format} for lang in DIAGRAM_LANGS]
         self.md = markdown.Markdown(
             extensions=["pymdownx.superfences", "pymdownx.arithmatex", "pymdownx.highlight", "tables", "sane_lists",
@@ -130,6 +134,17 @@ class Renderer:
             },
             output_format="html",
         )  # fmt: skip
+
+    def _code_format(self, source: str, language: str, *_args, **_kwargs) -> str:
+        """Superfences' formatter for every code fence: Pygments with a lexer and formatter
+        built once, or the HTML of the same block from an earlier build."""
+        if self.blocks is None:
+            return highlight_block(source, language)
+        html = self.blocks.block(language, source)
+        if html is None:
+            html = highlight_block(source, language)
+            self.blocks.put_block(language, source, html)
+        return html
 
     def _fence_format(self, source: str, language: str, *_args, **_kwargs) -> str:
         if self.diagram is None:
