@@ -11,6 +11,7 @@ and every key has a line.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -50,6 +51,9 @@ class Entry:
     path: Path | None = field(default=None, compare=False)
     # line numbers: front-matter keys, "question", each section and "<key>:body", for messages
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+    # sha256 of the file's bytes when read from one ("" otherwise): what its texts and lines are
+    # made from, so a cache can key on it instead of hashing them again (mldeck/tex/cache.py)
+    digest: str = field(default="", compare=False)
 
     @classmethod
     def make(cls, **values: object) -> Entry:
@@ -63,7 +67,8 @@ class Entry:
         texts = dict(self.texts)
         for key in [k for k in changes if k in SECTION_KEYS]:
             texts[key] = str(changes.pop(key))
-        return dataclasses.replace(self, texts={k: v for k, v in texts.items() if v or k == "question"}, **changes)
+        kept = {k: v for k, v in texts.items() if v or k == "question"}
+        return dataclasses.replace(self, texts=kept, digest="", **changes)  # no longer the file's
 
     def text(self, key: str) -> str:
         """The Markdown of one section (mldeck/sections.py), "" when the file has none."""
@@ -177,7 +182,7 @@ def _split_body(lines: list[str], start: int, path: Path) -> tuple[dict[str, str
     return {"question": question, **texts}, where
 
 
-def parse_entry(text: str, path: Path) -> Entry:
+def parse_entry(text: str, path: Path, digest: str = "") -> Entry:
     """Parse a card file's text; raise DeckError with every problem found at its line."""
     lines = text.split("\n")
     values, where, body_start = parse_front_matter(lines, path)
@@ -205,6 +210,7 @@ def parse_entry(text: str, path: Path) -> Entry:
         duplicate_of=str(values["duplicate_of"]) if values.get("duplicate_of") else None,
         path=path,
         lines=where,
+        digest=digest,
     )
 
 
@@ -237,7 +243,7 @@ def read_entry(path: Path) -> Entry:
         line = text[: m.start()].count("\n") + 1
         what = "Anki's field separator" if m.group(0) == "\x1f" else "a control character"
         raise fail(path, line, f"control character U+{ord(m.group(0)):04X} ({what}): remove it")
-    return parse_entry(text, path)
+    return parse_entry(text, path, hashlib.sha256(data).hexdigest())
 
 
 def format_entry(entry: Entry) -> str:

@@ -23,6 +23,7 @@ from .workers import Workers
 
 STEM = "entries"  # entries.0.bin … entries.f.bin
 READER_CODE = (
+    "entry_cache.py",  # the rows' own layout
     "entries.py",
     "frontmatter.py",
     "sections.py",
@@ -46,12 +47,13 @@ def reader_version() -> str:
 
 def _pack(e: Entry) -> tuple:
     return (e.id, e.source, e.ref, e.difficulty, list(e.topics), e.answer_origin, dict(e.texts), e.section,
-            e.verdict, e.kind, e.duplicate_of, dict(e.lines))  # fmt: skip
+            e.verdict, e.kind, e.duplicate_of, dict(e.lines), e.digest)  # fmt: skip
 
 
 def _unpack(t: tuple, path: Path) -> Entry:
-    (id_, source, ref, difficulty, topics, origin, texts, section, verdict, kind, dup, lines) = t
-    return Entry(id_, source, ref, difficulty, tuple(topics), origin, texts, section, verdict, kind, dup, path, lines)
+    (id_, source, ref, difficulty, topics, origin, texts, section, verdict, kind, dup, lines, digest) = t
+    return Entry(id_, source, ref, difficulty, tuple(topics), origin, texts, section, verdict, kind, dup, path, lines,
+                 digest)  # fmt: skip
 
 
 def _parse_row(path: str) -> tuple[str, object]:

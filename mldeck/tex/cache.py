@@ -34,7 +34,10 @@ def checker_version() -> str:
 
 def entry_key(entry: Entry) -> str:
     """The entry's texts and their line numbers: what its problems depend on. Not its path (a
-    problem is placed at the entry's file when it is read back), so copies of a card share it."""
+    problem is placed at the entry's file when it is read back), so copies of a card share it.
+    An entry read from a file has its bytes' digest, which makes both: no hashing again."""
+    if entry.digest:
+        return "file:" + entry.digest
     return hashlib.sha256(marshal.dumps((sorted(entry.texts.items()), sorted(entry.lines.items())))).hexdigest()
 
 
