@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..entries import CardFiles, Entry
@@ -38,15 +37,6 @@ def code_paths(code_root: Path) -> list[str]:
 
 def _is_code(p: Path) -> bool:
     return p.is_file() and "__pycache__" not in p.parts and p.suffix in (".py", ".html", ".css")
-
-
-@dataclass(frozen=True)
-class NoteInputs:
-    """The repo-relative files one note is made from (besides the code)."""
-
-    cards: tuple[str, ...]
-    sources: tuple[str, ...]
-    media: tuple[str, ...]
 
 
 class ModTimes:
@@ -74,12 +64,15 @@ class ModTimes:
             return text[len(root) + 1 :].replace(os.sep, "/")
         return path.relative_to(self.root).as_posix()
 
-    def inputs(self, group: list[Entry], media_refs: Iterable[str]) -> NoteInputs:
-        cards = tuple(self.rel(c.path) for c in group if c.path is not None)
-        sources = tuple(sorted({f"sources/{c.source}/source.yaml" for c in group}))
-        media = tuple(sorted({ref.lstrip("./") for ref in media_refs}))
-        return NoteInputs(cards, sources, media)
-
-    def note_mod(self, inputs: NoteInputs) -> int:
-        files = [*inputs.cards, *inputs.sources, *inputs.media]
-        return max(self.code, self.times.latest(files))
+    def note_mod(self, group: list[Entry], media_refs: Iterable[str]) -> int:
+        """The newest time over a note's inputs: its card files, the `source.yaml` of each source
+        it credits, the `media/` files it shows (`media_refs`), and the code (`self.code`)."""
+        time_of = self.times.time_of
+        newest = self.code
+        for c in group:
+            if c.path is not None:
+                newest = max(newest, time_of(self.rel(c.path)))
+            newest = max(newest, time_of(f"sources/{c.source}/source.yaml"))
+        for ref in media_refs:
+            newest = max(newest, time_of(ref.lstrip("./")))
+        return newest

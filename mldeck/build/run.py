@@ -253,8 +253,7 @@ def prepare_notes(root: Path, opts: BuildOptions, mods: ModTimes | None = None,
             renderer.close()
     if problems := formulas.result().problems:
         raise DeckError(problems)
-    notes = [made.notes[pid].with_mod(mods.note_mod(mods.inputs(groups[pid], made.used[pid])))
-             for pid in sorted(made.notes)]  # fmt: skip
+    notes = [made.notes[pid].with_mod(mods.note_mod(groups[pid], made.used[pid])) for pid in sorted(made.notes)]
     skipped = [g[0] for pid, g in sorted(groups.items()) if g[0].answer_origin == "missing"]
     check_filters(opts.filters, sources, notes)
     notes = [n for n in notes if opts.filters.keep(n)]
