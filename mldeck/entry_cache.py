@@ -17,7 +17,7 @@ from pathlib import Path
 from .entries import CardFiles, Entry, read_entry
 from .errors import DeckError, Problem
 from .localcache import SealedShards
-from .sources import Source
+from .sources import Source, load_sources
 from .validate import entry_problems
 from .workers import Workers
 
@@ -56,12 +56,27 @@ def _unpack(t: tuple, path: Path) -> Entry:
                  digest)  # fmt: skip
 
 
-def _parse_row(path: str) -> tuple[str, object]:
-    """One card file parsed (in a worker process): what `EntryCache.read` keeps for it."""
+_WORKER_SOURCES: dict[str, dict[str, Source]] = {}
+
+
+def _kind(source: Source | None) -> str:
+    """What the entry checks need of a source: none, an original one (the deck's) or an article."""
+    return "none" if source is None else ("original" if source.original else "article")
+
+
+def _parse_row(task: tuple[str, str]) -> tuple[tuple[str, object], tuple[str, list] | None]:
+    """One card file parsed and checked (in a worker process): what `EntryCache.read` and
+    `EntryCache.check` keep for it. The worker reads sources/ itself, once."""
+    path, sources_dir = task
     try:
-        return ("ok", _pack(read_entry(Path(path))))
+        entry = read_entry(Path(path))
     except DeckError as exc:
-        return ("err", [(str(p.path), p.line, p.message, p.level) for p in exc.problems])
+        return ("err", [(str(p.path), p.line, p.message, p.level) for p in exc.problems]), None
+    if sources_dir not in _WORKER_SOURCES:
+        _WORKER_SOURCES[sources_dir] = load_sources(Path(sources_dir))
+    source = _WORKER_SOURCES[sources_dir].get(entry.source)
+    problems = entry_problems(entry, source)
+    return ("ok", _pack(entry)), (_kind(source), [(p.line, p.message, p.level) for p in problems])
 
 
 class EntryCache:
@@ -75,6 +90,7 @@ class EntryCache:
         self.rows, self.checks = self.file.load()
         self.seen: dict[str, Row] = {}
         self.fresh: dict[str, Row] = {}  # parsed ahead by `prefetch`
+        self.fresh_checks: dict[str, tuple[object, str, list]] = {}  # and checked
         self.checked: dict[str, tuple[object, str, list]] = {}
         self.parsed = 0
 
@@ -89,8 +105,13 @@ class EntryCache:
         row = self.seen.get(name)
         if row is None or entry.path is None:
             return entry_problems(entry, source)
-        kind = "none" if source is None else ("original" if source.original else "article")
+        kind = _kind(source)
         cached = self.checks.get(name)
+        if cached is None or cached[0] != row[0] or cached[1] != kind:
+            fresh = self.fresh_checks.get(name)  # checked in a worker (prefetch)
+            if fresh is not None and fresh[0] == row[0] and fresh[1] == kind:
+                self.parsed += 1
+                cached = fresh
         if cached is not None and cached[0] == row[0] and cached[1] == kind:
             self.checked[name] = cached
             return [Problem(entry.path, line, msg, level) for line, msg, level in cached[2]]
@@ -99,10 +120,10 @@ class EntryCache:
         self.checked[name] = (row[0], kind, [(p.line, p.message, p.level) for p in problems])
         return problems
 
-    def prefetch(self, files: CardFiles, workers: Workers) -> None:
-        """Parse the card files the cache lacks in `workers`, when there are enough of them (a
-        cold build): `read` then takes the results. Regular files only, no symlinks (the reader
-        refuses those itself, one at a time)."""
+    def prefetch(self, files: CardFiles, workers: Workers, sources_dir: Path) -> None:
+        """Parse and check the card files the cache lacks in `workers`, when there are enough of
+        them (a cold build): `read` and `check` then take the results. Regular files only, no
+        symlinks (the reader refuses those itself, one at a time)."""
         todo: list[tuple[str, tuple[int, int, int, int]]] = []
         for path in files.paths:
             name = str(path)
@@ -114,8 +135,11 @@ class EntryCache:
             if row is None or row[0] != key:
                 todo.append((name, key))
         if workers.worth_it(len(todo)):
-            for (name, key), value in zip(todo, workers.map(_parse_row, [n for n, _ in todo]), strict=True):
+            tasks = [(name, str(sources_dir)) for name, _ in todo]
+            for (name, key), (value, checked) in zip(todo, workers.map(_parse_row, tasks), strict=True):
                 self.fresh[name] = (key, value)
+                if checked is not None:
+                    self.fresh_checks[name] = (key, checked[0], checked[1])
 
     def read(self, path: Path) -> Entry:
         name = str(path)

@@ -15,6 +15,7 @@ from mldeck.build.run import BuildOptions, prepare_notes
 from mldeck.entries import CardFiles, scan_entries
 from mldeck.entry_cache import EntryCache
 from mldeck.localcache import SealedShards
+from mldeck.sources import load_sources
 from tests.helpers import copy_fixture
 
 EDITED = "cards/epam/006-explain-k-means-clustering-and-its-applications.md"
@@ -78,13 +79,24 @@ def test_a_shard_changed_under_the_cache_is_dropped_alone(tmp_path: Path):
 def test_card_files_parsed_in_workers_read_as_they_do_here(project: Path, monkeypatch):
     broken = project / "cards" / "epam" / "950-broken.md"
     broken.write_text("---\nid: epam-950\nsource: epam\n---\n\nno question heading\n", encoding="utf-8")
+    kmeans = (project / EDITED).read_text(encoding="utf-8")
+    no_key_point = kmeans.split("## Key point")[0].replace("id: epam-006", "id: epam-951")
+    (project / "cards" / "epam" / "951-no-key-point.md").write_text(no_key_point, encoding="utf-8")
     files = CardFiles.scan(project / "cards")
     here = scan_entries(project / "cards", EntryCache(None, files.stats).read, files)
     monkeypatch.setattr(mldeck.workers, "PARALLEL_FROM", 1)
     monkeypatch.setattr(mldeck.workers, "cores", lambda: 2)
     reader = EntryCache(None, files.stats)
     with mldeck.workers.Workers() as workers:
-        reader.prefetch(files, workers)
-    assert len(reader.fresh) == 15  # every file, the broken one too, parsed in the workers
+        reader.prefetch(files, workers, project / "sources")
+    assert len(reader.fresh) == 16  # every file, the broken one too, parsed in the workers
+    assert len(reader.fresh_checks) == 15  # and every one that parsed, checked there
     there = scan_entries(project / "cards", reader.read, files)
     assert there == here and any("950-broken.md" in str(p.path) for p in there[1])
+    sources = load_sources(project / "sources")
+    serial = EntryCache(None, files.stats)
+    scan_entries(project / "cards", serial.read, files)
+    checked_here = [str(p) for e in here[0] for p in serial.check(e, sources.get(e.source))]
+    monkeypatch.setattr(mldeck.entry_cache, "entry_problems", lambda *_: pytest.fail("checked again here"))
+    checked_there = [str(p) for e in there[0] for p in reader.check(e, sources.get(e.source))]
+    assert checked_there == checked_here and any("951-no-key-point.md" in p for p in checked_here)

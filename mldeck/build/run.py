@@ -157,7 +157,7 @@ def read_project(root: Path, reader: EntryCache, files: CardFiles | None = None,
     the card files the entry cache lacks are parsed in them."""
     sources = load_sources(root / "sources")
     if files is not None and workers is not None:
-        reader.prefetch(files, workers)
+        reader.prefetch(files, workers, root / "sources")
     entries, problems = scan_entries(root / "cards", reader.read, files)
     groups, invalid = validate(entries, sources, reader.check)
     reader.save()
