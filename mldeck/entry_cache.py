@@ -18,6 +18,7 @@ from .entries import CardFiles, Entry, read_entry
 from .errors import DeckError, Problem
 from .localcache import SealedShards
 from .sources import Source, load_sources
+from .tex.check import Scan, scan_entry
 from .validate import entry_problems
 from .workers import Workers
 
@@ -64,19 +65,20 @@ def _kind(source: Source | None) -> str:
     return "none" if source is None else ("original" if source.original else "article")
 
 
-def _parse_row(task: tuple[str, str]) -> tuple[tuple[str, object], tuple[str, list] | None]:
+def _parse_row(task: tuple[str, str]) -> tuple[tuple[str, object], tuple[str, list] | None, Scan | None]:
     """One card file parsed and checked (in a worker process): what `EntryCache.read` and
-    `EntryCache.check` keep for it. The worker reads sources/ itself, once."""
+    `EntryCache.check` keep for it, and what its formulas need (mldeck/tex/check.py). The
+    worker reads sources/ itself, once."""
     path, sources_dir = task
     try:
         entry = read_entry(Path(path))
     except DeckError as exc:
-        return ("err", [(str(p.path), p.line, p.message, p.level) for p in exc.problems]), None
+        return ("err", [(str(p.path), p.line, p.message, p.level) for p in exc.problems]), None, None
     if sources_dir not in _WORKER_SOURCES:
         _WORKER_SOURCES[sources_dir] = load_sources(Path(sources_dir))
     source = _WORKER_SOURCES[sources_dir].get(entry.source)
-    problems = entry_problems(entry, source)
-    return ("ok", _pack(entry)), (_kind(source), [(p.line, p.message, p.level) for p in problems])
+    problems = [(p.line, p.message, p.level) for p in entry_problems(entry, source)]
+    return ("ok", _pack(entry)), (_kind(source), problems), scan_entry(entry)
 
 
 class EntryCache:
@@ -91,6 +93,7 @@ class EntryCache:
         self.seen: dict[str, Row] = {}
         self.fresh: dict[str, Row] = {}  # parsed ahead by `prefetch`
         self.fresh_checks: dict[str, tuple[object, str, list]] = {}  # and checked
+        self.formula_scans: dict[str, Scan] = {}  # and their formulas found, by file digest
         self.checked: dict[str, tuple[object, str, list]] = {}
         self.parsed = 0
 
@@ -136,10 +139,11 @@ class EntryCache:
                 todo.append((name, key))
         if workers.worth_it(len(todo)):
             tasks = [(name, str(sources_dir)) for name, _ in todo]
-            for (name, key), (value, checked) in zip(todo, workers.map(_parse_row, tasks), strict=True):
+            for (name, key), (value, checked, scan) in zip(todo, workers.map(_parse_row, tasks), strict=True):
                 self.fresh[name] = (key, value)
-                if checked is not None:
+                if checked is not None and scan is not None:
                     self.fresh_checks[name] = (key, checked[0], checked[1])
+                    self.formula_scans[value[1][-1]] = scan  # by the file's digest (the row's last field)
 
     def read(self, path: Path) -> Entry:
         name = str(path)

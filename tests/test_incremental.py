@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 
 import mldeck.entry_cache
+import mldeck.tex.check
 import mldeck.workers
 from mldeck.build.run import BuildOptions, prepare_notes
 from mldeck.entries import CardFiles, scan_entries
 from mldeck.entry_cache import EntryCache
 from mldeck.localcache import SealedShards
 from mldeck.sources import load_sources
+from mldeck.tex.check import check_entries
 from tests.helpers import copy_fixture
 
 EDITED = "cards/epam/006-explain-k-means-clustering-and-its-applications.md"
@@ -81,6 +83,7 @@ def test_card_files_parsed_in_workers_read_as_they_do_here(project: Path, monkey
     broken.write_text("---\nid: epam-950\nsource: epam\n---\n\nno question heading\n", encoding="utf-8")
     kmeans = (project / EDITED).read_text(encoding="utf-8")
     no_key_point = kmeans.split("## Key point")[0].replace("id: epam-006", "id: epam-951")
+    no_key_point += "\n\nA refused formula $\\href{https://example.org}{x}$ and a plain one $x_i^2$.\n"
     (project / "cards" / "epam" / "951-no-key-point.md").write_text(no_key_point, encoding="utf-8")
     files = CardFiles.scan(project / "cards")
     here = scan_entries(project / "cards", EntryCache(None, files.stats).read, files)
@@ -100,3 +103,10 @@ def test_card_files_parsed_in_workers_read_as_they_do_here(project: Path, monkey
     monkeypatch.setattr(mldeck.entry_cache, "entry_problems", lambda *_: pytest.fail("checked again here"))
     checked_there = [str(p) for e in there[0] for p in reader.check(e, sources.get(e.source))]
     assert checked_there == checked_here and any("951-no-key-point.md" in p for p in checked_here)
+    assert len(reader.formula_scans) == 15  # the formulas found where they were parsed
+    monkeypatch.setattr(mldeck.tex.check, "scan_entry", lambda *_: pytest.fail("formulas found again here"))
+    formulas_there = check_entries(there[0], None, reader.formula_scans)
+    monkeypatch.undo()
+    formulas_here = check_entries(here[0])
+    assert [str(p) for p in formulas_there.problems] == [str(p) for p in formulas_here.problems]
+    assert formulas_there.count == formulas_here.count > 0 and "\\href" in str(formulas_here.problems)

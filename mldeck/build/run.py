@@ -21,7 +21,7 @@ from ..render.cards import TextRenderer, media_folder_problems, problems_at, tex
 from ..sections import KEYS
 from ..sources import Source, load_sources
 from ..taxonomy import DIFFICULTIES
-from ..tex.check import TexReport, check_entries
+from ..tex.check import Scan, TexReport, check_entries
 from ..validate import validate
 from ..workers import Workers
 from .inputs import PACKAGE_ROOT, ModTimes, code_paths
@@ -167,11 +167,12 @@ def read_project(root: Path, reader: EntryCache, files: CardFiles | None = None,
     return sources, entries, groups
 
 
-def check_formulas(root: Path, entries: list[Entry]) -> Future[TexReport]:
+def check_formulas(root: Path, entries: list[Entry], scans: dict[str, Scan] | None = None) -> Future[TexReport]:
     """Broken or hostile TeX (mldeck/tex/), checked in a thread: node does the work, so it
-    overlaps the rendering. `.result().problems` before anything is written."""
+    overlaps the rendering. `.result().problems` before anything is written. `scans`: the
+    formulas the worker processes found while parsing (a cold build)."""
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tex")
-    future = pool.submit(check_entries, entries, cache_dir(root))
+    future = pool.submit(check_entries, entries, cache_dir(root), scans)
     pool.shutdown(wait=False)
     return future
 
@@ -243,7 +244,7 @@ def prepare_notes(root: Path, opts: BuildOptions, mods: ModTimes | None = None,
     reader = EntryCache(cache_dir(root), files.stats)
     with Workers() as workers:  # started only if parsing or rendering has enough to spread
         sources, entries, groups = read_project(root, reader, files, workers)
-        formulas = check_formulas(root, entries)
+        formulas = check_formulas(root, entries, reader.formula_scans)
         renderer = text_renderer(root, opts.diagrams, opts.quiet, workers)
         try:
             made = make_notes(root, opts, groups, sources, reader, renderer)

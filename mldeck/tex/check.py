@@ -29,22 +29,39 @@ def _shown(tex: str) -> str:
     return flat if len(flat) <= 60 else flat[:57] + "…"
 
 
-def _check(entries: list[Entry]) -> tuple[dict[int, list[Problem]], str, str, int]:
+# What one entry's formulas need: (formulas found, [(line, tex, display, why refused or "")] of
+# the refused ones and of those not too plain to fail). Made where the entry was parsed when a
+# build parses in worker processes (mldeck/entry_cache.py), else here.
+Scan = tuple[int, list[tuple[int, str, bool, str]]]
+
+
+def scan_entry(entry: Entry) -> Scan:
+    found, need = 0, []
+    for key in KEYS:
+        if not (text := entry.text(key)):
+            continue
+        for f in formulas(text):
+            found += 1
+            why = hostile(f.tex)
+            if why or not simple.parses(f.tex):  # too plain to fail: no node for it
+                need.append((entry.body_line(key, f.offset), f.tex, f.display, why or ""))
+    return found, need
+
+
+def _check(entries: list[Entry], scans: dict[str, Scan]) -> tuple[dict[int, list[Problem]], str, str, int]:
     """Problems per entry (by position in `entries`), the engine, why not MathJax, formulas found."""
     problems: dict[int, list[Problem]] = {n: [] for n in range(len(entries))}
     todo: list[tuple[int, int, str, bool]] = []
     found = 0
     for n, entry in enumerate(entries):
-        for key in KEYS:
-            if not (text := entry.text(key)):
-                continue
-            for f in formulas(text):
-                found += 1
-                line = entry.body_line(key, f.offset)
-                if why := hostile(f.tex):
-                    problems[n].append(Problem(entry.path or entry.id, line, f"formula `{_shown(f.tex)}`: {why}"))
-                elif not simple.parses(f.tex):  # too plain to fail: no node for it
-                    todo.append((n, line, f.tex, f.display))
+        scan = scans.get(entry.digest) if entry.digest else None
+        count, need = scan if scan is not None else scan_entry(entry)
+        found += count
+        for line, tex, display, why in need:
+            if why:
+                problems[n].append(Problem(entry.path or entry.id, line, f"formula `{_shown(tex)}`: {why}"))
+            else:
+                todo.append((n, line, tex, display))
     if not todo:
         return problems, f"MathJax {mathjax.VERSION}", "", found
     distinct = list(dict.fromkeys((tex, display) for _, _, tex, display in todo))  # each formula once
@@ -62,14 +79,15 @@ def _check(entries: list[Entry]) -> tuple[dict[int, list[Problem]], str, str, in
     return problems, engine, note, found
 
 
-def check_entries(entries: list[Entry], cache: Path | None = None) -> TexReport:
+def check_entries(entries: list[Entry], cache: Path | None = None, scans: dict[str, Scan] | None = None) -> TexReport:
     """Check every formula of `entries` (their texts, test-only fences excluded). With a cache
-    folder, entries whose texts MathJax already checked are not checked again."""
+    folder, entries whose texts MathJax already checked are not checked again; `scans` (by the
+    entry's file digest) are `scan_entry` results made elsewhere."""
     store = TexCache(cache)
     keys = [entry_key(e) for e in entries] if store.path is not None else [""] * len(entries)
     known = {n: hit for n, e in enumerate(entries) if (hit := store.get(keys[n], e)) is not None}
     fresh = [n for n in range(len(entries)) if n not in known]
-    found, engine, note, count = _check([entries[n] for n in fresh])
+    found, engine, note, count = _check([entries[n] for n in fresh], scans or {})
     if not note:
         for i, n in enumerate(fresh):
             store.keep(keys[n], found[i])
