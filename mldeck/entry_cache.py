@@ -97,11 +97,6 @@ class EntryCache:
         self.checked: dict[str, tuple[object, str, list]] = {}
         self.parsed = 0
 
-    def stat_key(self, path: Path) -> str:
-        """What identifies the file's content for this build (its stat key), "" when unknown."""
-        row = self.seen.get(str(path))
-        return f"{path}|{row[0]}" if row is not None else ""
-
     def check(self, entry: Entry, source: Source | None) -> list[Problem]:
         """`validate.entry_problems`, remembered per file and kind of source."""
         name = str(entry.path)

@@ -213,12 +213,14 @@ def _from_cache(cache: NoteCache, keys: dict[str, str], renderer: TextRenderer) 
 
 
 def make_notes(root: Path, opts: BuildOptions, groups: dict[str, list[Entry]], sources: dict[str, Source],
-               reader: EntryCache, renderer: TextRenderer) -> _Made:  # fmt: skip
-    """A note per group with an answer: from the note cache, else rendered and made."""
+               renderer: TextRenderer) -> _Made:  # fmt: skip
+    """A note per group with an answer: from the note cache, else rendered and made. A note is
+    cached by the digests of its card files' bytes (not their paths: nothing on a note depends
+    on where its file is), so a copy of the project finds it too."""
     cache = NoteCache(cache_dir(root), notes_version(opts.split, sources))
     live = {pid: g for pid, g in groups.items() if g[0].answer_origin != "missing"}
-    stats = {pid: [reader.stat_key(c.path) if c.path else "" for c in g] for pid, g in live.items()}
-    keys = {pid: cache.key(parts) for pid, parts in stats.items() if all(parts)}
+    digests = {pid: [c.digest for c in g] for pid, g in live.items()}
+    keys = {pid: cache.key(parts) for pid, parts in digests.items() if all(parts)}
     made = _from_cache(cache, keys, renderer)
     results = render_entries(renderer, [c for pid, g in groups.items() if pid not in made.notes for c in g])
     for pid in sorted(set(live) - set(made.notes)):
@@ -247,7 +249,7 @@ def prepare_notes(root: Path, opts: BuildOptions, mods: ModTimes | None = None,
         formulas = check_formulas(root, entries, reader.formula_scans)
         renderer = text_renderer(root, opts.diagrams, opts.quiet, workers)
         try:
-            made = make_notes(root, opts, groups, sources, reader, renderer)
+            made = make_notes(root, opts, groups, sources, renderer)
         except DeckError as exc:  # with the formulas' problems too: every problem in one run
             raise DeckError(exc.problems + formulas.result().problems) from None
         finally:
