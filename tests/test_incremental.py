@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+import mldeck.build.run
 import mldeck.entry_cache
 import mldeck.tex.check
+import mldeck.tex.mathjax
 import mldeck.workers
 from mldeck.build.run import BuildOptions, prepare_notes
 from mldeck.entries import CardFiles, scan_entries
@@ -110,3 +112,19 @@ def test_card_files_parsed_in_workers_read_as_they_do_here(project: Path, monkey
     formulas_here = check_entries(here[0])
     assert [str(p) for p in formulas_there.problems] == [str(p) for p in formulas_here.problems]
     assert formulas_there.count == formulas_here.count > 0 and "\\href" in str(formulas_here.problems)
+
+
+def test_a_copy_of_the_project_takes_its_notes_from_the_same_cache(tmp_path: Path, monkeypatch):
+    """Notes and formula verdicts are cached by the card files' bytes, not their paths: a copy
+    of the project (another checkout, or the test suite's many copies) sharing the cache folder
+    renders nothing and makes no note again."""
+    monkeypatch.setenv("MLDECK_CACHE_DIR", str(tmp_path / "shared-cache"))
+    first = prepare_notes(copy_fixture(tmp_path / "one"), BuildOptions(quiet=True))
+    made: list[str] = []
+    real = mldeck.build.run.build_note
+    monkeypatch.setattr(mldeck.build.run, "build_note", lambda group, *a: made.append(group[0].id) or real(group, *a))
+    node: list[int] = []
+    monkeypatch.setattr(mldeck.tex.mathjax, "check_all", lambda todo: node.append(len(todo)) or [None] * len(todo))
+    again = prepare_notes(copy_fixture(tmp_path / "two"), BuildOptions(quiet=True))
+    assert made == [] and node == [] and again.rendered == 0
+    assert [n.fields for n in again.notes] == [n.fields for n in first.notes]
