@@ -15,6 +15,8 @@ from pymdownx.arithmatex import RE_BRACKET_BLOCK, RE_DOLLAR_BLOCK, RE_TEX_BLOCK
 from .. import fences
 
 BLOCK = re.compile(rf"(?s)^(?:{RE_DOLLAR_BLOCK}|{RE_BRACKET_BLOCK}|{RE_TEX_BLOCK})[ ]*$")
+NEWLINE = re.compile("\n")
+CANDIDATE = re.compile(r"[$\\]")
 STASHED = "\x02\x03"  # Python-Markdown's placeholders: a formula never spans a code span
 NEVER_CLOSED = -2
 INDENTED = re.compile(r"^(?: {4}|\t)")
@@ -132,9 +134,14 @@ def _inline(block: str) -> list[tuple[int, str]]:
     regular expressions without their quadratic time on a flood of unclosed `\\(`."""
     found: list[tuple[int, str]] = []
     i, brackets_open = 0, True  # once a `\\(` finds no close, no later one can (the scans align)
-    while i < len(block):
+    last, run = -2, 0  # the last backslash looked at, and the backslashes up to and with it
+    while (m := CANDIDATE.search(block, i)) is not None:  # only `$` and `\\` can start one
+        i = m.start()
         ch = block[i]
-        escaped = _backslashes_before(block, i) % 2 == 1  # an even run is escaped backslashes
+        before = run if last == i - 1 else _backslashes_before(block, i)
+        if ch == "\\":
+            last, run = i, before + 1
+        escaped = before % 2 == 1  # an even run is escaped backslashes
         if ch == "$" and not escaped and (end := _dollar(block, i)) >= 0:
             found.append((i, block[i + 1 : end]))
             i = end + 1
@@ -166,7 +173,7 @@ def formulas(text: str) -> list[Formula]:
     if "$" not in text and "\\" not in text:
         return []
     masked = _without_fences(text)
-    breaks = [i for i, ch in enumerate(masked) if ch == "\n"]
+    breaks = [m.start() for m in NEWLINE.finditer(masked)]  # not a loop over every character
 
     def line_at(index: int) -> int:
         return bisect.bisect_left(breaks, index)
