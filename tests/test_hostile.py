@@ -29,7 +29,7 @@ from mldeck.entries import Entry, format_entry, read_entries, read_entry
 from mldeck.errors import DeckError
 from mldeck.render.markdown import Renderer, RenderError
 from mldeck.render.media import MediaStore, is_packaged_name
-from tests.helpers import copy_project, run_cli, run_script
+from tests.helpers import ROOT, copy_project, run_cli, run_script
 
 pytestmark = pytest.mark.slow  # many CLI runs over a hostile corpus: `make test` and CI run it, `make check` does not
 
@@ -245,6 +245,32 @@ def test_reader_gives_file_and_line(tmp_path: Path, bad: Bad):
     assert bad.message in problem.message
     assert str(problem).startswith(f"{path}:{bad.line}: error: ")
     assert not (tmp_path / "PWNED").exists() and not Path("PWNED").exists()
+
+
+@pytest.mark.slow
+def test_hostile_files_parsed_in_worker_processes_read_as_they_do_here(tmp_path: Path, monkeypatch):
+    """A cold build parses card files in worker processes (mldeck/entry_cache.py prefetch): the
+    whole hostile corpus gives the same entries and the same errors there as in this process,
+    and nothing the workers refuse to open (links, pipes, devices) is opened by them."""
+    import mldeck.workers
+    from mldeck.entries import CardFiles, scan_entries
+    from mldeck.entry_cache import EntryCache
+
+    cards = tmp_path / "cards"
+    for bad in BAD_FILES:
+        place(cards, bad, tmp_path)
+    files = CardFiles.scan(cards)
+    with deadline(60):
+        here = scan_entries(cards, EntryCache(None, files.stats).read, files)
+    monkeypatch.setattr(mldeck.workers, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(mldeck.workers, "cores", lambda: 2)
+    reader = EntryCache(None, files.stats)
+    with deadline(60), mldeck.workers.Workers() as workers:
+        reader.prefetch(files, workers, ROOT / "sources")
+    assert 0 < len(reader.fresh) < len(files.paths)  # the links and pipes were left to this process
+    there = scan_entries(cards, reader.read, files)
+    assert there[0] == here[0] and [str(p) for p in there[1]] == [str(p) for p in here[1]]
+    assert len(here[1]) >= len(BAD_FILES) - 1 and not (tmp_path / "PWNED").exists()
 
 
 @pytest.mark.parametrize(
