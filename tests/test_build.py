@@ -246,3 +246,32 @@ def test_deck_description_names_version_and_articles(base: Path, tmp_path: Path)
     assert __version__ in desc
     for publisher in ("Upwork", "Alldus Recruitment", "EPAM Anywhere"):
         assert publisher in desc
+
+
+def test_the_package_is_the_same_bytes_without_the_scratch_database_pragmas(base: Path, tmp_path: Path, monkeypatch):
+    """apkg.py writes its scratch SQLite file without a journal or fsync: only faster, never
+    other bytes than SQLite's defaults give."""
+    import sqlite3
+
+    from mldeck.build import apkg
+    from mldeck.build.run import BuildOptions, deck_description, prepare_notes
+    from mldeck.notetype.model import ROOT_DECK, deck_ids, make_model
+
+    prepared = prepare_notes(base, BuildOptions(quiet=True))
+    args = (make_model(), deck_ids(prepared.sources.values()), {ROOT_DECK: deck_description(prepared.sources)},
+            prepared.notes, prepared.media, prepared.model_mod)  # fmt: skip
+    apkg.write_apkg(tmp_path / "fast.apkg", *args)
+    pragmas: list[str] = []
+
+    class Defaults(sqlite3.Connection):
+        def execute(self, sql, *params):  # noqa: ANN001, ANN202 - sqlite3's own signature
+            if sql.startswith("PRAGMA"):
+                pragmas.append(sql)
+                return None
+            return super().execute(sql, *params)
+
+    real = sqlite3.connect
+    monkeypatch.setattr(sqlite3, "connect", lambda path: real(path, factory=Defaults))
+    apkg.write_apkg(tmp_path / "defaults.apkg", *args)
+    assert len(pragmas) == 2  # the pragmas were there to leave out
+    assert (tmp_path / "fast.apkg").read_bytes() == (tmp_path / "defaults.apkg").read_bytes()
