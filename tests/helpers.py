@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -64,7 +64,7 @@ def run_cli(
         out, err = (stack.enter_context(tempfile.TemporaryFile()) for _ in range(2))
         stack.enter_context(_environment(env or {}))
         stack.enter_context(_chdir(cwd or root))
-        stack.enter_context(_deadline(timeout, cmd))
+        stack.enter_context(deadline(timeout, lambda: subprocess.TimeoutExpired(cmd, timeout)))  # as subprocess.run
         with _redirected(out, err):
             try:
                 code = main(["--root", str(root), *args])
@@ -112,14 +112,16 @@ def _chdir(folder: Path) -> Iterator[None]:  # contextlib.chdir, which needs Pyt
 
 
 @contextmanager
-def _deadline(seconds: float, cmd: list[str]) -> Iterator[None]:
-    """subprocess.run's timeout: TimeoutExpired instead of a hang (SIGALRM; main thread only)."""
+def deadline(seconds: float, expired: Callable[[], BaseException] | None = None) -> Iterator[None]:
+    """Fail instead of hanging: `expired()` is raised after `seconds` (TimeoutError unless given),
+    by SIGALRM, which interrupts Python code and blocking reads (main thread only; elsewhere, or
+    without setitimer, no limit)."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
         return
 
     def expire(_signum, _frame):
-        raise subprocess.TimeoutExpired(cmd, seconds)
+        raise expired() if expired is not None else TimeoutError(f"took more than {seconds} s")
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)

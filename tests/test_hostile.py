@@ -13,12 +13,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 import sqlite3
 import subprocess
 import zipfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -29,7 +27,7 @@ from mldeck.entries import Entry, format_entry, read_entries, read_entry
 from mldeck.errors import DeckError
 from mldeck.render.markdown import Renderer, RenderError
 from mldeck.render.media import MediaStore, is_packaged_name
-from tests.helpers import ROOT, copy_project, run_cli, run_script
+from tests.helpers import ROOT, copy_project, deadline, run_cli, run_script
 
 pytestmark = pytest.mark.slow  # many CLI runs over a hostile corpus: `make test` and CI run it, `make check` does not
 
@@ -38,22 +36,6 @@ SECRET = b"\x89PNG\r\n\x1a\n-- a file outside the project that no deck may carry
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-@contextmanager
-def deadline(seconds: float) -> Iterator[None]:
-    """Fail with TimeoutError instead of hanging (SIGALRM interrupts Python code and blocking reads)."""
-
-    def expire(_signum, _frame):
-        raise TimeoutError(f"took more than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def card_text(n: int, answer: str = "A plain answer.", question: str | None = None, **changes) -> str:
