@@ -46,6 +46,10 @@ def reader_version() -> str:
     return h.hexdigest()[:16]
 
 
+def _stat_key(st: os.stat_result) -> tuple[int, int, int, int]:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
 def _pack(e: Entry) -> tuple:
     return (e.id, e.source, e.ref, e.difficulty, list(e.topics), e.answer_origin, dict(e.texts), e.section,
             e.verdict, e.kind, e.duplicate_of, dict(e.lines), e.digest)  # fmt: skip
@@ -65,20 +69,23 @@ def _kind(source: Source | None) -> str:
     return "none" if source is None else ("original" if source.original else "article")
 
 
-def _parse_row(task: tuple[str, str]) -> tuple[tuple[str, object], tuple[str, list] | None, Scan | None]:
-    """One card file parsed and checked (in a worker process): what `EntryCache.read` and
-    `EntryCache.check` keep for it, and what its formulas need (mldeck/tex/check.py). The
-    worker reads sources/ itself, once."""
+Parsed = tuple[tuple[str, object], tuple[str, list, str, Scan] | None]
+
+
+def _parse_row(task: tuple[str, str]) -> Parsed:
+    """One card file parsed and checked (in a worker process): what `EntryCache.read` keeps for
+    it and, when it parsed, what `EntryCache.check` keeps (kind of source, problems), its digest
+    and what its formulas need (mldeck/tex/check.py). The worker reads sources/ itself, once."""
     path, sources_dir = task
     try:
         entry = read_entry(Path(path))
     except DeckError as exc:
-        return ("err", [(str(p.path), p.line, p.message, p.level) for p in exc.problems]), None, None
+        return ("err", [(str(p.path), p.line, p.message, p.level) for p in exc.problems]), None
     if sources_dir not in _WORKER_SOURCES:
         _WORKER_SOURCES[sources_dir] = load_sources(Path(sources_dir))
     source = _WORKER_SOURCES[sources_dir].get(entry.source)
     problems = [(p.line, p.message, p.level) for p in entry_problems(entry, source)]
-    return ("ok", _pack(entry)), (_kind(source), problems), scan_entry(entry)
+    return ("ok", _pack(entry)), (_kind(source), problems, entry.digest, scan_entry(entry))
 
 
 class EntryCache:
@@ -128,17 +135,18 @@ class EntryCache:
             st = files.stats.get(name)
             if st is None or name in files.links or not stat.S_ISREG(st.st_mode):
                 continue
-            key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            key = _stat_key(st)
             row = self.rows.get(name)
             if row is None or row[0] != key:
                 todo.append((name, key))
         if workers.worth_it(len(todo)):
             tasks = [(name, str(sources_dir)) for name, _ in todo]
-            for (name, key), (value, checked, scan) in zip(todo, workers.map(_parse_row, tasks), strict=True):
+            for (name, key), (value, checked) in zip(todo, workers.map(_parse_row, tasks), strict=True):
                 self.fresh[name] = (key, value)
-                if checked is not None and scan is not None:
-                    self.fresh_checks[name] = (key, checked[0], checked[1])
-                    self.formula_scans[value[1][-1]] = scan  # by the file's digest (the row's last field)
+                if checked is not None:
+                    kind, problems, digest, scan = checked
+                    self.fresh_checks[name] = (key, kind, problems)
+                    self.formula_scans[digest] = scan
 
     def read(self, path: Path) -> Entry:
         name = str(path)
@@ -146,7 +154,7 @@ class EntryCache:
             st = self.stats.get(name) or os.stat(path)
         except OSError:
             return read_entry(path)  # let the reader say what is wrong
-        key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        key = _stat_key(st)
         row = self.rows.get(name)
         if row is None or row[0] != key:
             row = self.fresh.get(name)

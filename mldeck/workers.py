@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -24,9 +24,7 @@ def cores() -> int:
 class Workers:
     """A process pool started on the first `map` that is worth it; `close()` when done."""
 
-    def __init__(self, initializer: Callable[..., None] | None = None, initargs: tuple = ()):
-        self.initializer = initializer
-        self.initargs = initargs
+    def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
 
     def worth_it(self, items: int) -> bool:
@@ -37,8 +35,7 @@ class Workers:
         if not self.worth_it(len(items)):
             return map(fn, items)
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(cores(), mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=self.initializer, initargs=self.initargs)  # fmt: skip
+            self._pool = ProcessPoolExecutor(cores(), mp_context=multiprocessing.get_context("spawn"))
         return self._pool.map(fn, items, chunksize=max(1, len(items) // (cores() * 8)))
 
     def close(self) -> None:
@@ -51,9 +48,3 @@ class Workers:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
-
-
-def run_all(fn: Callable[[Any], Any], items: Iterable) -> list:
-    """`fn` over `items` with workers of its own (for a caller without a build's Workers)."""
-    with Workers() as workers:
-        return list(workers.map(fn, list(items)))
