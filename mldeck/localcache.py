@@ -121,8 +121,9 @@ class SealedFile:
 class SealedShards:
     """Dicts of plain data that share their keys (say, a file's parse and its verdicts), kept
     in `SHARDS` sealed files by a hash of the key: `save` writes only the shards whose rows
-    changed, so a build that changed one card of 10,000 rewrites a sixteenth of the cache, not
-    all of it. A shard that is missing, foreign or of another version loads as empty."""
+    changed, so a build that changed one card of 10,000 rewrites one or two shards (a row whose
+    key is its content leaves one shard and joins another), not the whole cache. A shard that is
+    missing, foreign or of another version loads as empty."""
 
     SHARDS = 16
 
