@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 OPEN = re.compile(r"^(\s*)(`{3,}|~{3,})\s*(.*?)\s*$")
 TEST_FLAG = "test"
@@ -54,7 +55,14 @@ def parse_info(info: str, marker: str) -> tuple[str, tuple[str, ...]] | None:
 
 def scan(text: str) -> list[Fence]:
     """The fenced blocks of `text`, in order."""
-    return list(_scan(text.split("\n")))
+    return list(_scanned(text)) if "```" in text or "~~~" in text else []
+
+
+@lru_cache(maxsize=64)
+def _scanned(text: str) -> tuple[Fence, ...]:
+    """Each text is asked about several times in a row (reader, checks, renderer): scanned once.
+    Fences are frozen, so the callers can share them."""
+    return tuple(_scan(text.split("\n")))
 
 
 def _scan(lines: list[str]) -> Iterator[Fence]:
@@ -76,9 +84,12 @@ def _scan(lines: list[str]) -> Iterator[Fence]:
 
 def code_lines(text: str) -> set[int]:
     """0-based numbers of the lines that belong to a fence (its opening and closing lines too)."""
+    found = scan(text)
+    if not found:
+        return set()
     out: set[int] = set()
-    last = len(text.split("\n")) - 1
-    for f in scan(text):
+    last = text.count("\n")
+    for f in found:
         out.update(range(f.start, (f.end if f.closed else last) + 1))
     return out
 

@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mldeck.render.markdown import Renderer
 from mldeck.render.media import MediaStore
@@ -74,3 +76,53 @@ def test_safe_html_survives(tmp_path: Path):
     assert "<strong>bold</strong>" in html and "<code>code</code>" in html
     assert 'href="https://example.org"' in html and 'rel="noopener noreferrer"' in html
     assert r"\(x^2\)" in html and '<td align="right">2</td>' in html
+
+
+# --- the sanitiser's shortcuts give what the plain way gives ---------------------------------------
+
+PIECES = [
+    "<p>", "</p>", "<code>", "</code>", "<pre>", "</pre>", "<br>", "<hr>", "<b>", "</b>", "a", "b c", "&amp;",
+    '<span class="arithmatex">', "</span>", '<span class="arithmatex">\\(x\\)</span>', "\\(", "\\)", "\\[",
+    "\\]", "$$", "\\href{x}", "\\begin{x}", "[sound:a.mp3]", "[latex]x[/latex]", "[", "\\", "\x1f",
+    '<em title="[x]">', "</em>", '<img src="https://t.example/x.png">', '<IMG SRC="mldeck-0123456789abcdef0123.png">',
+    '<div class="x MathJax_Process">', "</div>", '<span class="&#109;athjax_process">', '<i class="TeX2Jax_ignore">',
+    '<p class="tex2jax_process &#x6d;athjax">', "</i>", "<!-- c -->", '<em title="[sound:x.mp3]">',
+    "<code>\\(x\\) [sound:y.mp3]</code>", "<pre>\\[y\\]</pre>", "<pre><code>", "</code></pre>",
+]  # fmt: skip
+
+
+def _walk_every_tag(html: str) -> str:
+    """anki_safe without its shortcuts: every run and every tag handled, to the end."""
+    from mldeck.ankimarkup import plain_anki_tags
+    from mldeck.render.sanitize import FORMULA, SKIPPED, TAG, VOID, _text
+
+    out, stack, pos = [], [], 0
+    for m in TAG.finditer(html):
+        code, formula = stack[-1][1:] if stack else (False, False)
+        out += [_text(html[pos : m.start()], code, formula), plain_anki_tags(m.group(0))]
+        name = m.group(2).lower()
+        if m.group(1):
+            while stack and stack.pop()[0] != name:
+                pass
+        elif name not in VOID:
+            stack.append((name, code or name in SKIPPED, formula or bool(FORMULA.search(m.group(3)))))
+        pos = m.end()
+    code, formula = stack[-1][1:] if stack else (False, False)
+    return "".join(out) + _text(html[pos:], code, formula)
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=14))
+def test_the_shortcuts_give_what_filtering_and_walking_everything_give(pieces: list[str]) -> None:
+    from mldeck.ankimarkup import CONTROL
+    from mldeck.render.sanitize import _FILTERED, _clean, anki_safe
+
+    html = "".join(pieces)
+    assert _clean(html) == _FILTERED.clean(CONTROL.sub("\ufffd", html))
+    assert anki_safe(html) == _walk_every_tag(html)
+    cleaned = _clean(html)
+    assert anki_safe(cleaned) == _walk_every_tag(cleaned)
+
+
+def test_a_mathjax_class_spelled_with_entities_is_still_dropped() -> None:
+    out = sanitize('<span class="&#109;athjax_process x">\\(a\\)</span><img src="https://t.example/p.gif">')
+    assert "athjax" not in out.lower() and 'class="x"' in out and "t.example" not in out

@@ -50,15 +50,20 @@ def sanitize(html: str) -> str:
 
 
 def _clean(html: str) -> str:
-    return nh3.clean(
-        CONTROL.sub("\ufffd", html),
-        tags=TAGS,
-        attributes=ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-        attribute_filter=_attribute_filter,
-    )
+    """nh3's cleaning. The attribute filter (a Python call per attribute: every highlighted token
+    has a class) only matters when the cleaned HTML has an <img> or a MathJax class, which it
+    shows literally (nh3 writes attribute values with only &, < and quotes escaped), so it runs
+    only then, on the same input: the result is the same as always filtering."""
+    safe = CONTROL.sub("\ufffd", html)
+    out = _PLAIN.clean(safe)
+    low = out.lower()
+    if "<img" in low or "mathjax" in low or "tex2jax" in low:
+        out = _FILTERED.clean(safe)
+    return out
+
+
+_OPTIONS = {"tags": TAGS, "attributes": ATTRIBUTES, "url_schemes": URL_SCHEMES,
+            "link_rel": "noopener noreferrer", "strip_comments": True}  # fmt: skip
 
 
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
@@ -73,33 +78,56 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
 
 
 MATHJAX_CLASS = re.compile(r"(?i)mathjax|tex2jax")
+_PLAIN = nh3.Cleaner(**_OPTIONS)
+_FILTERED = nh3.Cleaner(**_OPTIONS, attribute_filter=_attribute_filter)
 TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^>]*)>")
 SKIPPED = frozenset({"code", "pre"})  # MathJax's skipHtmlTags among the allowed tags
 VOID = frozenset({"br", "hr", "img"})
+SPECIAL = re.compile(r"[\[\\]")  # what Anki tags and MathJax delimiters start with
 FORMULA = re.compile(r'\sclass="(?:[^"]*\s)?arithmatex(?:\s[^"]*)?"')
 
 
 def anki_safe(html: str) -> str:
     """Sanitised HTML with Anki's non-HTML markup turned into text (see the module docstring).
 
-    MathJax reads each run of text between two tags as one string, so each run is handled alone."""
+    MathJax reads each run of text between two tags as one string, so each run is handled alone.
+    Only a run or tag holding "[" or a backslash can change; the others are copied as they are,
+    and after the last of those characters the walk stops."""
+    special = SPECIAL.search(html)
+    if special is None:
+        return html
     out: list[str] = []
     stack: list[tuple[str, bool, bool]] = []  # (tag, in code, in a formula)
-    pos = 0
+    code = formula = False
+    pos = done = 0  # `done`: how far `html` is already in `out`
+    nxt = special.start()
     for m in TAG.finditer(html):
-        code, formula = stack[-1][1:] if stack else (False, False)
-        out.append(_text(html[pos : m.start()], code, formula))
-        tag = m.group(0)
-        out.append(plain_anki_tags(tag) if "[" in tag else tag)
+        if nxt == len(html):
+            break  # nothing after here can change
+        start, end = m.span()
+        if nxt < end:  # this run or this tag holds a "[" or a backslash
+            if nxt < start:
+                text = _text(html[pos:start], code, formula)
+                out.append(html[done:pos] + text)
+                done = start
+            tag = m.group(0)
+            if "[" in tag:
+                out.append(html[done:start] + plain_anki_tags(tag))
+                done = end
+            found = SPECIAL.search(html, end)
+            nxt = found.start() if found is not None else len(html)
         name = m.group(2).lower()
         if m.group(1):
             while stack and stack.pop()[0] != name:
                 pass
         elif name not in VOID:
             stack.append((name, code or name in SKIPPED, formula or bool(FORMULA.search(m.group(3)))))
-        pos = m.end()
-    code, formula = stack[-1][1:] if stack else (False, False)
-    out.append(_text(html[pos:], code, formula))
+        code, formula = stack[-1][1:] if stack else (False, False)
+        pos = end
+    if nxt < len(html):
+        out.append(html[done:pos] + _text(html[pos:], code, formula))
+    else:
+        out.append(html[done:])
     return "".join(out)
 
 
