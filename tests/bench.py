@@ -10,6 +10,10 @@ sees it), taken `--repeat` times in alternation with its reference; medians are 
 - 110 cards cold (against raw genanki): target <= 2x
 - peak memory of the 10,000-card cold build: target <= 300 MiB
 
+Our package is byte-compiled before the runs, as pip compiles genanki and ankdown when it installs
+them: an editable install is compiled on first import, but not where PYTHONDONTWRITEBYTECODE is
+set (as on this machine), and compiling ~100 modules in each process would be measured instead.
+
 "Raw genanki" is a process that loads the notes our build made (fields, tags, GUIDs, our model)
 and writes them with genanki's own `write_to_file`. ankdown runs in a venv of its own under
 build/bench/ (made on first use from PyPI). Printed, not asserted.
@@ -159,6 +163,7 @@ def paired(repeat: int, a, b) -> tuple[float, float]:  # noqa: ANN001 - two thun
 
 
 def measure(n: int, small: int, repeat: int, tmp: Path) -> list[tuple[str, float, str, float, float]]:
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "mldeck")], check=True)
     big = make_corpus(tmp / "big", n)
     ank = make_ankdown_corpus(tmp / "ankdown", n)
     cold_runs: list[dict] = []
