@@ -5,6 +5,7 @@ in this one (tests/fixtures/project: 14 cards)."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,28 @@ def test_a_copy_of_the_project_takes_its_notes_from_the_same_cache(tmp_path: Pat
     again = prepare_notes(copy_fixture(tmp_path / "two"), BuildOptions(quiet=True))
     assert made == [] and node == [] and again.rendered == 0
     assert [n.fields for n in again.notes] == [n.fields for n in first.notes]
+
+
+def test_a_note_is_made_as_soon_as_its_texts_are_rendered(project: Path, monkeypatch):
+    """The build makes each note while the later texts are still being rendered (by the workers,
+    in a cold build), not after all of them: its own work overlaps theirs."""
+    from mldeck.render.cards import TextRenderer
+
+    events: list[str] = []
+    stream = TextRenderer.render_stream
+
+    def recorded(self, texts):
+        for text, result in stream(self, texts):
+            events.append("rendered")
+            yield text, result
+
+    real_note = mldeck.build.run.build_note
+    monkeypatch.setattr(TextRenderer, "render_stream", recorded)
+    monkeypatch.setattr(mldeck.build.run, "build_note", lambda *a: events.append("note") or real_note(*a))
+    prepared = prepare_notes(project, BuildOptions(quiet=True))
+    assert events.count("note") == len(prepared.notes) > 1
+    assert events.index("note") < len(events) - events[::-1].index("rendered") - 1  # a note before the last text
+    assert events[-1] == "note"
+    shutil.rmtree(project / "build" / "cache")  # the same notes when every text is rendered first
+    monkeypatch.setattr(TextRenderer, "render_stream", lambda self, texts: iter(list(stream(self, texts))))
+    assert prepare_notes(project, BuildOptions(quiet=True)).notes == prepared.notes

@@ -177,13 +177,9 @@ def check_formulas(root: Path, entries: list[Entry], scans: dict[str, Scan] | No
     return future
 
 
-def render_entries(renderer: TextRenderer, entries: list[Entry]) -> dict[str, Rendered]:
-    """Every text of `entries`, rendered; DeckError at the entries' lines if any fails."""
-    results = renderer.render_many([t for c in entries for key in KEYS if (t := c.text(key))])
-    problems = [p for c in entries for key in KEYS if (t := c.text(key)) for p in problems_at(results[t], c, key)]
-    if problems:
-        raise DeckError(problems)
-    return results
+def _render_problems(results: dict[str, Rendered], entries: list[Entry]) -> list[Problem]:
+    """The render problems of `entries`' texts, at their files' lines, in the entries' order."""
+    return [p for c in entries for key in KEYS if (t := c.text(key)) for p in problems_at(results[t], c, key)]
 
 
 @dataclass
@@ -215,22 +211,42 @@ def _from_cache(cache: NoteCache, keys: dict[str, str], renderer: TextRenderer) 
 def make_notes(root: Path, opts: BuildOptions, groups: dict[str, list[Entry]], sources: dict[str, Source],
                renderer: TextRenderer) -> _Made:  # fmt: skip
     """A note per group with an answer: from the note cache, else rendered and made. A note is
-    cached by the digests of its card files' bytes (not their paths: nothing on a note depends
-    on where its file is), so a copy of the project finds it too."""
+    cached by the digests of their card files' bytes (not their paths: nothing on a note depends
+    on where its file is), so a copy of the project finds it too. A note is made as soon as the
+    last of its texts is rendered, while the workers render the rest; DeckError with every
+    render problem, once all are known."""
     cache = NoteCache(cache_dir(root), notes_version(opts.split, sources))
     live = {pid: g for pid, g in groups.items() if g[0].answer_origin != "missing"}
     digests = {pid: [c.digest for c in g] for pid, g in live.items()}
     keys = {pid: cache.key(parts) for pid, parts in digests.items() if all(parts)}
     made = _from_cache(cache, keys, renderer)
-    results = render_entries(renderer, [c for pid, g in groups.items() if pid not in made.notes for c in g])
-    for pid in sorted(set(live) - set(made.notes)):
+    entries = [c for pid, g in groups.items() if pid not in made.notes for c in g]
+    waiting = {pid: set(_texts(g)) for pid, g in live.items() if pid not in made.notes}
+    needed_by: dict[str, list[str]] = {}
+    for pid, texts in waiting.items():
+        for text in texts:
+            needed_by.setdefault(text, []).append(pid)
+    results: dict[str, Rendered] = {}
+
+    def make(pid: str) -> None:
         group = live[pid]
+        if any(results[t].problems for t in _texts(group)):
+            return  # reported with the others below
         used = {src: name for t in _texts(group) for src, name in results[t].used.items()}
         note = build_note(group, sources, lambda text, _e, _k: results[text].html, opts.split, 0)
         made.notes[pid], made.used[pid] = note, list(used)
         made.media.update({n: d for t in _texts(group) for n, d in results[t].media.items()})
         if pid in keys:
             cache.keep(keys[pid], CachedNote(note, used))
+
+    for text, result in renderer.render_stream(t for c in entries for key in KEYS if (t := c.text(key))):
+        results[text] = result
+        for pid in needed_by.get(text, ()):
+            waiting[pid].discard(text)
+            if not waiting[pid]:
+                make(pid)
+    if problems := _render_problems(results, entries):
+        raise DeckError(problems)
     cache.save()
     return made
 

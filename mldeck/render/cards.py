@@ -177,11 +177,16 @@ class TextRenderer:
 
     def render_many(self, texts: Iterable[str]) -> dict[str, Rendered]:
         """Every distinct text, rendered."""
-        results: dict[str, Rendered] = {}
+        return dict(self.render_stream(texts))
+
+    def render_stream(self, texts: Iterable[str]) -> Iterator[tuple[str, Rendered]]:
+        """(text, result) for every distinct text, as each is ready: plain and cached ones first,
+        then the rendered ones as the workers finish them, so a caller can use a result while
+        the others are still being made. The cache is written when the stream is used up."""
         todo: list[str] = []
         for text in dict.fromkeys(texts):
             if (fast := plain_html(text)) is not None:
-                results[text] = Rendered(fast)
+                yield text, Rendered(fast)
             else:
                 todo.append(text)
         keys = {text: self.cache.key(text) for text in todo}
@@ -193,17 +198,16 @@ class TextRenderer:
             if value is None:
                 misses.append(text)
             else:
-                results[text] = value
+                yield text, value
         self.hits += len(todo) - len(misses)
         self.misses += len(misses)
         progress = Progress(len(misses), quiet=self.quiet)
         for text, result in zip(misses, self._render_all(misses), strict=True):
             progress.step(text.split("\n", 1)[0])
-            results[text] = result
             self.cache.put(keys[text], result)
+            yield text, result
         progress.done()
         self.cache.flush()
-        return results
 
     def _render_all(self, misses: list[str]) -> Iterator[Rendered]:
         """Results in the order of `misses`: worker processes on every core when there are many
