@@ -15,6 +15,8 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 PARALLEL_FROM = 200  # below this many items, worker start-up costs more than it saves
+CHUNK = 50  # items per task sent to a worker: results come back a chunk at a time, so a small
+# chunk lets the caller use the first results early and leaves little to do after the last
 
 
 def cores() -> int:
@@ -36,7 +38,7 @@ class Workers:
             return map(fn, items)
         if self._pool is None:
             self._pool = ProcessPoolExecutor(cores(), mp_context=multiprocessing.get_context("spawn"))
-        return self._pool.map(fn, items, chunksize=max(1, len(items) // (cores() * 8)))
+        return self._pool.map(fn, items, chunksize=max(1, min(CHUNK, len(items) // (cores() * 8))))
 
     def close(self) -> None:
         if self._pool is not None:

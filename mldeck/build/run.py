@@ -184,7 +184,8 @@ def _render_problems(results: dict[str, Rendered], entries: list[Entry]) -> list
 
 @dataclass
 class _Made:
-    """Notes made in this build or taken from the note cache, with the bytes of their pictures."""
+    """Notes (with their `mod`) made in this build or taken from the note cache, with the bytes of
+    their pictures."""
 
     notes: dict[str, NoteSpec] = field(default_factory=dict)
     used: dict[str, list[str]] = field(default_factory=dict)  # primary id -> media/ references
@@ -195,31 +196,33 @@ def _texts(group: list[Entry]) -> list[str]:
     return [t for c in group for key in KEYS if (t := c.text(key))]
 
 
-def _from_cache(cache: NoteCache, keys: dict[str, str], renderer: TextRenderer) -> _Made:
+def _from_cache(cache: NoteCache, keys: dict[str, str], renderer: TextRenderer, groups: dict[str, list[Entry]],
+                mods: ModTimes) -> _Made:  # fmt: skip
     """The notes the cache has, when their pictures are still what they were made with."""
     made = _Made()
     for primary_id, key in keys.items():
         hit = cache.get(key)
         pictures = renderer.pictures(hit.used, hit.spec.media) if hit is not None else None
         if hit is not None and pictures is not None:
-            made.notes[primary_id], made.used[primary_id] = hit.spec, list(hit.used)
+            made.used[primary_id] = list(hit.used)
+            made.notes[primary_id] = hit.spec.with_mod(mods.note_mod(groups[primary_id], made.used[primary_id]))
             made.media.update(pictures)
             cache.keep(key, hit)
     return made
 
 
 def make_notes(root: Path, opts: BuildOptions, groups: dict[str, list[Entry]], sources: dict[str, Source],
-               renderer: TextRenderer) -> _Made:  # fmt: skip
-    """A note per group with an answer: from the note cache, else rendered and made. A note is
-    cached by the digests of their card files' bytes (not their paths: nothing on a note depends
-    on where its file is), so a copy of the project finds it too. A note is made as soon as the
-    last of its texts is rendered, while the workers render the rest; DeckError with every
-    render problem, once all are known."""
+               renderer: TextRenderer, mods: ModTimes) -> _Made:  # fmt: skip
+    """A note per group with an answer, with its `mod`: from the note cache, else rendered and
+    made. A note is cached by the digests of its card files' bytes (not their paths: nothing on
+    a note but its `mod` depends on where its file is), so a copy of the project finds it too.
+    A note is made as soon as the last of its texts is rendered, while the workers render the
+    rest; DeckError with every render problem, once all are known."""
     cache = NoteCache(cache_dir(root), notes_version(opts.split, sources))
     live = {pid: g for pid, g in groups.items() if g[0].answer_origin != "missing"}
     digests = {pid: [c.digest for c in g] for pid, g in live.items()}
     keys = {pid: cache.key(parts) for pid, parts in digests.items() if all(parts)}
-    made = _from_cache(cache, keys, renderer)
+    made = _from_cache(cache, keys, renderer, live, mods)
     entries = [c for pid, g in groups.items() if pid not in made.notes for c in g]
     waiting = {pid: set(_texts(g)) for pid, g in live.items() if pid not in made.notes}
     needed_by: dict[str, list[str]] = {}
@@ -234,7 +237,8 @@ def make_notes(root: Path, opts: BuildOptions, groups: dict[str, list[Entry]], s
             return  # reported with the others below
         used = {src: name for t in _texts(group) for src, name in results[t].used.items()}
         note = build_note(group, sources, lambda text, _e, _k: results[text].html, opts.split, 0)
-        made.notes[pid], made.used[pid] = note, list(used)
+        made.used[pid] = list(used)
+        made.notes[pid] = note.with_mod(mods.note_mod(group, made.used[pid]))
         made.media.update({n: d for t in _texts(group) for n, d in results[t].media.items()})
         if pid in keys:
             cache.keep(keys[pid], CachedNote(note, used))
@@ -265,14 +269,14 @@ def prepare_notes(root: Path, opts: BuildOptions, mods: ModTimes | None = None,
         formulas = check_formulas(root, entries, reader.formula_scans)
         renderer = text_renderer(root, opts.diagrams, opts.quiet, workers)
         try:
-            made = make_notes(root, opts, groups, sources, renderer)
+            made = make_notes(root, opts, groups, sources, renderer, mods)
         except DeckError as exc:  # with the formulas' problems too: every problem in one run
             raise DeckError(exc.problems + formulas.result().problems) from None
         finally:
             renderer.close()
     if problems := formulas.result().problems:
         raise DeckError(problems)
-    notes = [made.notes[pid].with_mod(mods.note_mod(groups[pid], made.used[pid])) for pid in sorted(made.notes)]
+    notes = [made.notes[pid] for pid in sorted(made.notes)]
     skipped = [g[0] for pid, g in sorted(groups.items()) if g[0].answer_origin == "missing"]
     check_filters(opts.filters, sources, notes)
     notes = [n for n in notes if opts.filters.keep(n)]

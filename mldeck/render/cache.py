@@ -155,7 +155,8 @@ class RenderCache:
                     entry = json.dumps({"html": r.html, "used": dict(r.used), "generated": sorted(r.generated)})
                     mac = self.seal.sign(f"{key}\0{entry}".encode())
                     self.conn.execute("insert or replace into render values (?, ?, ?)", (key, entry, mac))
-                    self.conn.executemany("insert or ignore into media values (?, ?)", list(r.generated.items()))
+                    if r.generated:
+                        self.conn.executemany("insert or ignore into media values (?, ?)", list(r.generated.items()))
         except sqlite3.Error:
             pass  # a cache that cannot be written is no cache
         self.new.clear()

@@ -30,6 +30,7 @@ from .progress import Progress
 
 PLAIN = re.compile(r"^[^\n*_`$\\<>&\[\]!#|~=+{}]*$")  # nothing Markdown or HTML would touch
 LIST_START = re.compile(r"^\s*(\d+[.)]|[-+*])\s")
+FLUSH_EVERY = 500  # rendered texts written to the cache at a time
 SHOWN = re.compile(r'\ssrc="(mldeck-[0-9a-f]{20}\.\w+)"')
 
 
@@ -182,7 +183,7 @@ class TextRenderer:
     def render_stream(self, texts: Iterable[str]) -> Iterator[tuple[str, Rendered]]:
         """(text, result) for every distinct text, as each is ready: plain and cached ones first,
         then the rendered ones as the workers finish them, so a caller can use a result while
-        the others are still being made. The cache is written when the stream is used up."""
+        the others are still being made. The cache is written as the results come."""
         todo: list[str] = []
         for text in dict.fromkeys(texts):
             if (fast := plain_html(text)) is not None:
@@ -205,6 +206,8 @@ class TextRenderer:
         for text, result in zip(misses, self._render_all(misses), strict=True):
             progress.step(text.split("\n", 1)[0])
             self.cache.put(keys[text], result)
+            if len(self.cache.new) >= FLUSH_EVERY:
+                self.cache.flush()  # while the workers render on, not all at the end
             yield text, result
         progress.done()
         self.cache.flush()
