@@ -1,10 +1,11 @@
-"""The `dups` command: list likely duplicate questions so a maintainer can fold or keep them."""
+"""The `dups` command: list likely duplicate questions so a maintainer can fold or keep them.
+
+Registering the command imports nothing else: every command's module is imported to build the
+parser, so the similarity code is only loaded when `dups` runs."""
 
 from __future__ import annotations
 
 import argparse
-
-from .similarity import QUESTION_WEIGHT
 
 DEFAULT_THRESHOLD = 0.5
 
@@ -33,7 +34,7 @@ def run_dups(args: argparse.Namespace) -> int:
     from .similarity import score_pairs
 
     cards = read_entries(args.root / "cards")  # DeckError -> main() prints file:line problems
-    pairs = score_pairs(cards, QUESTION_WEIGHT)
+    pairs = score_pairs(cards)
     primary = primaries(cards)
     kept = kept_pairs()
     groups = cluster(candidates(pairs, primary, kept, args.threshold))
