@@ -30,13 +30,17 @@ LOCKS = ("requirements/deck.txt",)  # the pinned render libraries (Makefile inst
 
 def code_paths(code_root: Path) -> list[str]:
     """Repo-relative paths of the code, templates and lock files every note is made with."""
-    package = code_root / "mldeck"
-    files = sorted(p.relative_to(code_root).as_posix() for p in package.rglob("*") if _is_code(p))
-    return [f for f in files if not f.startswith(NOT_NOTE_CODE)] + [p for p in LOCKS if (code_root / p).is_file()]
+    files = []
+    for folder, dirs, names in os.walk(code_root / "mldeck"):  # names from the listing: no stat per file
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        rel = Path(folder).relative_to(code_root).as_posix()
+        files += [f"{rel}/{n}" for n in names if n.endswith(CODE_SUFFIXES)]
+    return [f for f in sorted(files) if not f.startswith(NOT_NOTE_CODE)] + [
+        p for p in LOCKS if (code_root / p).is_file()
+    ]
 
 
-def _is_code(p: Path) -> bool:
-    return p.is_file() and "__pycache__" not in p.parts and p.suffix in (".py", ".html", ".css")
+CODE_SUFFIXES = (".py", ".html", ".css")
 
 
 class ModTimes:

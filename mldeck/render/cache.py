@@ -62,9 +62,13 @@ class RenderCache:
             return  # a planted link or folder: no cache, and nothing written through it
         try:
             self.conn = sqlite3.connect(path)
-            self.conn.execute("create table if not exists render (key text primary key, entry text, mac text)")
-            self.conn.execute("create table if not exists media (name text primary key, data blob)")
-            self.conn.execute("create table if not exists blocks (key text primary key, html text, mac text)")
+            self.conn.executescript(  # one transaction: one sync to disk, not three
+                "begin;"
+                "create table if not exists render (key text primary key, entry text, mac text);"
+                "create table if not exists media (name text primary key, data blob);"
+                "create table if not exists blocks (key text primary key, html text, mac text);"
+                "commit;"
+            )
         except sqlite3.Error:
             self.conn = None  # a broken cache is no cache
 
