@@ -148,6 +148,11 @@ class EntryCache:
                     self.fresh_checks[name] = (key, kind, problems)
                     self.formula_scans[digest] = scan
 
+    def fresh_texts(self) -> list[str]:
+        """The section texts of the card files `prefetch` parsed, for rendering to start early."""
+        return [t for kind, value in (row[1] for row in self.fresh.values()) if kind == "ok"
+                for t in value[6].values() if t]  # fmt: skip
+
     def read(self, path: Path) -> Entry:
         name = str(path)
         try:

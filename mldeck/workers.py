@@ -41,8 +41,9 @@ class Workers:
         return self._pool.map(fn, items, chunksize=max(1, min(CHUNK, len(items) // (cores() * 8))))
 
     def close(self) -> None:
+        """Wait for the workers to stop; work not begun is dropped (a build that failed early)."""
         if self._pool is not None:
-            self._pool.shutdown()
+            self._pool.shutdown(cancel_futures=True)
             self._pool = None
 
     def __enter__(self) -> Workers:

@@ -154,3 +154,22 @@ def test_a_note_is_made_as_soon_as_its_texts_are_rendered(project: Path, monkeyp
     shutil.rmtree(project / "build" / "cache")  # the same notes when every text is rendered first
     monkeypatch.setattr(TextRenderer, "render_stream", lambda self, texts: iter(list(stream(self, texts))))
     assert prepare_notes(project, BuildOptions(quiet=True)).notes == prepared.notes
+
+
+def test_a_cold_build_renders_while_it_validates(project: Path, monkeypatch):
+    """The card files parsed in the workers go straight on to be rendered there, in one run of the
+    workers begun before the build validates the cards, and the notes are the same as made here."""
+    if mldeck.workers.cores() < 2:
+        pytest.skip("one core: nothing is spread")
+    monkeypatch.setattr(mldeck.workers, "PARALLEL_FROM", 1)
+    events: list[str] = []
+    real_validate, real_map = mldeck.build.run.validate, mldeck.workers.Workers.map
+    monkeypatch.setattr(mldeck.build.run, "validate", lambda *a: events.append("validate") or real_validate(*a))
+    monkeypatch.setattr(
+        mldeck.workers.Workers, "map", lambda s, fn, items: events.append(fn.__name__) or real_map(s, fn, items)
+    )
+    spread = prepare_notes(project, BuildOptions(quiet=True))
+    assert events == ["_parse_row", "_worker_render", "validate"]
+    shutil.rmtree(project / "build" / "cache")
+    monkeypatch.setattr(mldeck.workers, "PARALLEL_FROM", 10**9)
+    assert prepare_notes(project, BuildOptions(quiet=True)).notes == spread.notes

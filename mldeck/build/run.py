@@ -150,14 +150,20 @@ class Prepared:
     model_mod: int = 0
 
 
+Project = tuple[dict[str, Source], list[Entry], dict[str, list[Entry]]]  # sources, entries, note groups
+
+
 def read_project(root: Path, reader: EntryCache, files: CardFiles | None = None, workers: Workers | None = None,
-                 ) -> tuple[dict[str, Source], list[Entry], dict[str, list[Entry]]]:  # fmt: skip
+                 renderer: TextRenderer | None = None) -> Project:  # fmt: skip
     """Sources, entries and note groups of the project, or DeckError with every problem but the
     formulas' (`check_formulas`: MathJax runs in node while the build renders). With `workers`,
-    the card files the entry cache lacks are parsed in them."""
+    the card files the entry cache lacks are parsed in them, and `renderer` starts on their
+    texts while this validates them."""
     sources = load_sources(root / "sources")
     if files is not None and workers is not None:
         reader.prefetch(files, workers, root / "sources")
+        if renderer is not None:
+            renderer.start(reader.fresh_texts())
     entries, problems = scan_entries(root / "cards", reader.read, files)
     groups, invalid = validate(entries, sources, reader.check)
     reader.save()
@@ -265,9 +271,13 @@ def prepare_notes(root: Path, opts: BuildOptions, mods: ModTimes | None = None,
     mods.know_card_stats(files)
     reader = EntryCache(cache_dir(root), files.stats)
     with Workers() as workers:  # started only if parsing or rendering has enough to spread
-        sources, entries, groups = read_project(root, reader, files, workers)
-        formulas = check_formulas(root, entries, reader.formula_scans)
         renderer = text_renderer(root, opts.diagrams, opts.quiet, workers)
+        try:
+            sources, entries, groups = read_project(root, reader, files, workers, renderer)
+        except DeckError:
+            renderer.close()
+            raise
+        formulas = check_formulas(root, entries, reader.formula_scans)
         try:
             made = make_notes(root, opts, groups, sources, renderer, mods)
         except DeckError as exc:  # with the formulas' problems too: every problem in one run

@@ -131,6 +131,7 @@ class TextRenderer:
         self.cache = RenderCache(cache, render_version())
         self.media = MediaStore(root)  # resolves media/ references of cached results
         self._renderer: Renderer | None = None
+        self._started: tuple[list[str], Iterator[Rendered]] | None = None  # begun by `start`
         self.hits = 0
         self.misses = 0
 
@@ -176,18 +177,24 @@ class TextRenderer:
             return None
         return {n: (media | generated)[n] for n in names}
 
-    def render_many(self, texts: Iterable[str]) -> dict[str, Rendered]:
-        """Every distinct text, rendered."""
-        return dict(self.render_stream(texts))
+    def start(self, texts: Iterable[str]) -> None:
+        """Begin rendering `texts` in the workers now, when there are enough of them: a cold build
+        calls this as soon as the card files are parsed, so the workers render while the build
+        validates; `render_stream` then takes these results (any it is not asked for are cached)."""
+        misses = self._misses(list(dict.fromkeys(texts)))[2]
+        if self.workers is not None and self.workers.worth_it(len(misses)):
+            self._started = (misses, self.workers.map(_worker_render, [self._task(t) for t in misses]))
 
-    def render_stream(self, texts: Iterable[str]) -> Iterator[tuple[str, Rendered]]:
-        """(text, result) for every distinct text, as each is ready: plain and cached ones first,
-        then the rendered ones as the workers finish them, so a caller can use a result while
-        the others are still being made. The cache is written as the results come."""
+    def _task(self, text: str) -> tuple[Path, Path | None, bool, str]:
+        return (self.root, self.cache_folder, self.diagrams, text)
+
+    def _misses(self, texts: list[str]) -> tuple[dict[str, Rendered], dict[str, str], list[str]]:
+        """(plain or cached results, cache keys of the rest, the rest: texts to render)."""
+        done: dict[str, Rendered] = {}
         todo: list[str] = []
-        for text in dict.fromkeys(texts):
+        for text in texts:
             if (fast := plain_html(text)) is not None:
-                yield text, Rendered(fast)
+                done[text] = Rendered(fast)
             else:
                 todo.append(text)
         keys = {text: self.cache.key(text) for text in todo}
@@ -199,18 +206,44 @@ class TextRenderer:
             if value is None:
                 misses.append(text)
             else:
-                yield text, value
-        self.hits += len(todo) - len(misses)
+                done[text] = value
+        return done, keys, misses
+
+    def render_many(self, texts: Iterable[str]) -> dict[str, Rendered]:
+        """Every distinct text, rendered."""
+        return dict(self.render_stream(texts))
+
+    def render_stream(self, texts: Iterable[str]) -> Iterator[tuple[str, Rendered]]:
+        """(text, result) for every distinct text, as each is ready: plain and cached ones first,
+        then the rendered ones as the workers finish them, so a caller can use a result while
+        the others are still being made. The cache is written as the results come."""
+        done, keys, misses = self._misses(list(dict.fromkeys(texts)))
+        yield from done.items()
+        self.hits += len(keys) - len(misses)
         self.misses += len(misses)
         progress = Progress(len(misses), quiet=self.quiet)
-        for text, result in zip(misses, self._render_all(misses), strict=True):
-            progress.step(text.split("\n", 1)[0])
-            self.cache.put(keys[text], result)
+        wanted = set(misses)
+        for text, result in self._rendered(misses):
+            self.cache.put(keys.get(text) or self.cache.key(text), result)
             if len(self.cache.new) >= FLUSH_EVERY:
                 self.cache.flush()  # while the workers render on, not all at the end
-            yield text, result
+            if text in wanted:
+                progress.step(text.split("\n", 1)[0])
+                yield text, result
         progress.done()
         self.cache.flush()
+
+    def _rendered(self, misses: list[str]) -> Iterator[tuple[str, Rendered]]:
+        """(text, result) for `misses`: those `start` began first, as they come (and any it began
+        that are not asked for, to be cached), then the others."""
+        started, self._started = self._started, None
+        rest = misses
+        if started is not None:
+            early, results = started
+            yield from zip(early, results, strict=True)
+            begun = set(early)
+            rest = [t for t in misses if t not in begun]
+        yield from zip(rest, self._render_all(rest), strict=True)
 
     def _render_all(self, misses: list[str]) -> Iterator[Rendered]:
         """Results in the order of `misses`: worker processes on every core when there are many
@@ -221,7 +254,7 @@ class TextRenderer:
                 for text in misses:
                     yield render_one(self.renderer, text)
                 return
-            yield from workers.map(_worker_render, [(self.root, self.cache_folder, self.diagrams, t) for t in misses])
+            yield from workers.map(_worker_render, [self._task(t) for t in misses])
         finally:
             if workers is not self.workers:
                 workers.close()
