@@ -118,6 +118,10 @@ class SealedFile:
             pass
 
 
+def shard_of(key: str, shards: int) -> int:
+    return zlib.crc32(key.encode("utf-8", "surrogateescape")) % shards
+
+
 class SealedShards:
     """Dicts of plain data that share their keys (say, a file's parse and its verdicts), kept
     in `SHARDS` sealed files by a hash of the key: `save` writes only the shards whose rows
@@ -135,7 +139,7 @@ class SealedShards:
         self._loaded: list[tuple[dict, ...]] = []
 
     def _shard(self, key: str) -> int:
-        return zlib.crc32(key.encode("utf-8", "surrogateescape")) % self.SHARDS
+        return shard_of(key, self.SHARDS)
 
     def load(self) -> tuple[dict, ...]:
         merged: tuple[dict, ...] = tuple({} for _ in range(self.maps))
@@ -158,3 +162,36 @@ class SealedShards:
         for n, part in enumerate(parts):
             if n >= len(self._loaded) or part != self._loaded[n]:
                 self.files[n].save(part)
+
+
+class LazyShards:
+    """One dict kept in sealed shards like `SealedShards`, each shard read only when a key in it
+    is asked for: for the bulk of a cache that a build seldom needs (the texts of cards that
+    did not change). `save` rewrites only the shards that get a new or changed row."""
+
+    def __init__(self, folder: Path | None, stem: str, version: str):
+        seal = Seal(folder)
+        self.files = [SealedFile(folder, f"{stem}.{n:x}.bin", version, seal) for n in range(SealedShards.SHARDS)]
+        self.path = self.files[0].path
+        self._read: dict[int, dict] = {}
+
+    def _shard(self, n: int) -> dict:
+        if n not in self._read:
+            part = self.files[n].load()
+            self._read[n] = part if isinstance(part, dict) else {}
+        return self._read[n]
+
+    def get(self, key: str) -> object | None:
+        return self._shard(shard_of(key, SealedShards.SHARDS)).get(key)
+
+    def save(self, rows: dict[str, object], keep: set[str] | frozenset[str]) -> None:
+        """Add `rows`; a shard that changes is written without the keys not in `keep`."""
+        by_shard: dict[int, dict] = {}
+        for key, value in rows.items():
+            by_shard.setdefault(shard_of(key, SealedShards.SHARDS), {})[key] = value
+        for n, new in by_shard.items():
+            old = self._shard(n)
+            part = {k: v for k, v in old.items() if k in keep} | new
+            if part != old:
+                self.files[n].save(part)
+                self._read[n] = part

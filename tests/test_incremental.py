@@ -12,12 +12,14 @@ import pytest
 
 import mldeck.build.run
 import mldeck.entry_cache
+import mldeck.localcache
 import mldeck.tex.check
 import mldeck.tex.mathjax
 import mldeck.workers
 from mldeck.build.run import BuildOptions, prepare_notes
 from mldeck.entries import CardFiles, scan_entries
 from mldeck.entry_cache import EntryCache
+from mldeck.errors import DeckError
 from mldeck.localcache import SealedShards
 from mldeck.sources import load_sources
 from mldeck.tex.check import check_entries
@@ -64,8 +66,38 @@ def test_an_edit_rewrites_one_shard_of_each_cache(project: Path):
     rewritten = [p.name.split(".")[0] for p in cache.glob("*.bin") if p.stat().st_mtime_ns != 1]
     # the entry cache is keyed by path: one shard; the note and formula caches by content, so
     # the edited card's old row leaves one shard and its new row joins another: two at most
-    counts = {stem: rewritten.count(stem) for stem in ("entries", "notes", "tex")}
-    assert counts["entries"] == 1 and 1 <= counts["notes"] <= 2 and 1 <= counts["tex"] <= 2, rewritten
+    counts = {stem: rewritten.count(stem) for stem in ("entries", "entrytexts", "notes", "tex")}
+    assert counts["entries"] == counts["entrytexts"] == 1, rewritten
+    assert 1 <= counts["notes"] <= 2 and 1 <= counts["tex"] <= 2, rewritten
+
+
+def test_the_texts_of_unchanged_cards_are_not_read_and_come_back_as_their_files_say(project: Path, monkeypatch):
+    cache = project / "build" / "cache"
+    prepare_notes(project, BuildOptions(quiet=True))
+    edit(project)
+    opened: list[str] = []
+    real_load = mldeck.localcache.SealedFile.load
+    monkeypatch.setattr(
+        mldeck.localcache.SealedFile, "load", lambda self: opened.append(self.path.name) or real_load(self)
+    )
+    prepare_notes(project, BuildOptions(quiet=True))
+    monkeypatch.undo()
+    files = CardFiles.scan(project / "cards")
+    from_files = scan_entries(project / "cards", mldeck.entry_cache.read_entry, files)[0]
+    # the edited card's shard, to write it again, and those of cards with no answer yet (their texts
+    # are checked in every build; they have no note to cache): no other
+    wanted = [str(project / EDITED)] + [str(e.path) for e in from_files if e.answer_origin == "missing"]
+    shards = {f"entrytexts.{mldeck.localcache.shard_of(name, 16):x}.bin" for name in wanted}
+    assert sorted(n for n in opened if n.startswith("entrytexts.")) == sorted(shards)
+    assert scan_entries(project / "cards", EntryCache(cache, files.stats).read, files)[0] == from_files
+    for path in cache.glob("entrytexts.*.bin"):
+        path.write_bytes(b"not a shard")
+    reader = EntryCache(cache, files.stats)
+    assert scan_entries(project / "cards", reader.read, files)[0] == from_files  # read from the files again
+    entry = reader.read(project / EDITED)
+    edit(project)  # after the build looked at the file, before it needed the texts
+    with pytest.raises(DeckError, match="changed while the build read it"):
+        entry.text("answer")
 
 
 def test_a_shard_changed_under_the_cache_is_dropped_alone(tmp_path: Path):
