@@ -8,8 +8,9 @@ own code, so an edited parser re-reads everything. Anything unexpected is no cac
 
 An entry's section texts and line numbers, three quarters of its bytes, are kept apart in
 `entrytexts.*.bin` and read only when asked for: a rebuild after one edit takes every other
-note from the note cache and never looks at their texts. A text the cache cannot give back
-is read from the card file again.
+note from the note cache and looks at no texts but the edited card's and those of cards with
+no answer yet (checked every build). A text the cache cannot give back is read from the card
+file again, and kept when the build saves the cache again at its end.
 """
 
 from __future__ import annotations
@@ -89,6 +90,9 @@ class _Later(Mapping):
 
     def __getitem__(self, key: str) -> object:
         return self._get()[key]
+
+    def get(self, key: str, default: object = None) -> object:  # a KeyError in the fetch is not "absent"
+        return self._get().get(key, default)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._get())
@@ -252,6 +256,7 @@ class EntryCache:
         """Keep the rows of the files read this time (deleted cards drop out)."""
         if self.new_bodies:  # before the rows that point at them
             self.bodies.save(self.new_bodies, frozenset(self.seen))
+            self.new_bodies = {}  # the build may save again, with texts it read back later
         if not self.parsed and self.seen.keys() == self.rows.keys() and self.checked.keys() == self.checks.keys():
             return  # nothing new to remember
         self.file.save(self.seen, self.checked)

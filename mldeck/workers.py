@@ -41,7 +41,7 @@ class Workers:
         return self._pool.map(fn, items, chunksize=max(1, min(CHUNK, len(items) // (cores() * 8))))
 
     def close(self) -> None:
-        """Wait for the workers to stop; work not begun is dropped (a build that failed early)."""
+        """Wait for the workers to stop; work not yet handed to one is dropped (a build that failed)."""
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None

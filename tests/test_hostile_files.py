@@ -170,6 +170,12 @@ def test_media_symlinked_out_of_the_project_is_refused(project: Path, tmp_path: 
     refused_at(project, "media", 1, "media/ leads outside the checkout (a symlink)")
 
 
+def test_media_as_a_symlink_loop_is_refused_with_a_message(project: Path):
+    shutil.rmtree(project / "media")
+    (project / "media").symlink_to(project / "media")  # points at itself
+    refused_at(project, "media", 1, "media/ leads outside the checkout (a symlink)")
+
+
 def test_a_source_folder_of_cards_symlinked_out_of_the_project_is_refused(project: Path, tmp_path: Path):
     outside = tmp_path / "outside-cards"
     outside.mkdir()

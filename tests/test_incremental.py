@@ -89,11 +89,13 @@ def test_the_texts_of_unchanged_cards_are_not_read_and_come_back_as_their_files_
     wanted = [str(project / EDITED)] + [str(e.path) for e in from_files if e.answer_origin == "missing"]
     shards = {f"entrytexts.{mldeck.localcache.shard_of(name, 16):x}.bin" for name in wanted}
     assert sorted(n for n in opened if n.startswith("entrytexts.")) == sorted(shards)
-    assert scan_entries(project / "cards", EntryCache(cache, files.stats).read, files)[0] == from_files
+    cached = scan_entries(project / "cards", EntryCache(cache, files.stats).read, files)[0]
+    assert cached == from_files and [e.lines for e in cached] == [e.lines for e in from_files]
     for path in cache.glob("entrytexts.*.bin"):
         path.write_bytes(b"not a shard")
     reader = EntryCache(cache, files.stats)
-    assert scan_entries(project / "cards", reader.read, files)[0] == from_files  # read from the files again
+    again = scan_entries(project / "cards", reader.read, files)[0]  # read from the files again
+    assert again == from_files and [e.lines for e in again] == [e.lines for e in from_files]
     entry = reader.read(project / EDITED)
     edit(project)  # after the build looked at the file, before it needed the texts
     with pytest.raises(DeckError, match="changed while the build read it"):
@@ -205,3 +207,35 @@ def test_a_cold_build_renders_while_it_validates(project: Path, monkeypatch):
     shutil.rmtree(project / "build" / "cache")
     monkeypatch.setattr(mldeck.workers, "PARALLEL_FROM", 10**9)
     assert prepare_notes(project, BuildOptions(quiet=True)).notes == spread.notes
+
+
+def test_texts_read_back_from_the_files_are_kept_for_the_next_build(project: Path, monkeypatch):
+    cache = project / "build" / "cache"
+    prepare_notes(project, BuildOptions(quiet=True))
+    for path in cache.glob("entrytexts.*.bin"):
+        path.write_bytes(b"lost")
+    for path in cache.glob("notes.*.bin"):
+        path.unlink()  # every note made again: every text asked for, after the entry cache was saved
+    parsed: list[str] = []
+    real = mldeck.entry_cache.read_entry
+    monkeypatch.setattr(mldeck.entry_cache, "read_entry", lambda p: parsed.append(p.name) or real(p))
+    prepare_notes(project, BuildOptions(quiet=True))
+    assert len(parsed) == 14  # each card file read again once, for its texts
+    parsed.clear()
+    for path in cache.glob("notes.*.bin"):
+        path.unlink()
+    prepare_notes(project, BuildOptions(quiet=True))
+    assert parsed == []  # and kept
+
+
+def test_a_cold_build_that_fails_validation_leaves_no_worker_running(project: Path, monkeypatch):
+    import multiprocessing
+
+    if mldeck.workers.cores() < 2:
+        pytest.skip("one core: nothing is spread")
+    monkeypatch.setattr(mldeck.workers, "PARALLEL_FROM", 1)
+    text = (project / EDITED).read_text(encoding="utf-8")
+    (project / "cards" / "epam" / "952-same-id.md").write_text(text, encoding="utf-8")  # a duplicate id
+    with pytest.raises(DeckError, match="epam-006"):
+        prepare_notes(project, BuildOptions(quiet=True))
+    assert multiprocessing.active_children() == []

@@ -132,3 +132,26 @@ def test_a_prose_edit_highlights_no_code_again(tmp_path: Path, monkeypatch):
     conn.close()
     again = TextRenderer(root, root / "cache").render_many([f"Before, edited twice.\n\n{code}"])
     assert len(calls) == 3 and "poisoned" not in list(again.values())[0].html  # the seal failed: drawn again
+
+
+def test_every_module_the_renderer_uses_is_part_of_the_render_version():
+    """A module outside render/ that shapes HTML (fences.py decides what is code) must be hashed
+    into the render version, or editing it would leave old HTML in the caches."""
+    import ast
+
+    from mldeck.render.cards import RENDER_CODE
+
+    package = Path(__file__).resolve().parents[1] / "mldeck"
+    cannot_change_html = {"errors", "entries", "localcache", "workers", "fsio"}  # types, caches, processes
+    hashed = {name.removesuffix(".py").replace("/", ".") for name in RENDER_CODE}
+    for path in [*package.glob("render/*.py"), *(package / name for name in RENDER_CODE)]:
+        folder = path.parent.relative_to(package).parts  # () or ("render",) or ("tex",)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom) or node.level == 0:
+                continue
+            base = folder[: len(folder) - (node.level - 1)]
+            for name in [node.module] if node.module else [a.name for a in node.names]:
+                module = ".".join((*base, name))
+                if module.startswith("render."):
+                    continue  # render/ is hashed whole
+                assert module in hashed | cannot_change_html, f"{path.name} uses mldeck.{module}"

@@ -124,5 +124,6 @@ def test_the_shortcuts_give_what_filtering_and_walking_everything_give(pieces: l
 
 
 def test_a_mathjax_class_spelled_with_entities_is_still_dropped() -> None:
-    out = sanitize('<span class="&#109;athjax_process x">\\(a\\)</span><img src="https://t.example/p.gif">')
-    assert "athjax" not in out.lower() and 'class="x"' in out and "t.example" not in out
+    out = sanitize('<span class="&#109;athjax_process x">\\(a\\)</span>')  # nothing else calls the filter
+    assert "athjax" not in out.lower() and 'class="x"' in out
+    assert "t.example" not in sanitize('<img src="https://t.example/p.gif">')

@@ -34,7 +34,7 @@ def code_paths(code_root: Path) -> list[str]:
     for folder, dirs, names in os.walk(code_root / "mldeck"):  # names from the listing: no stat per file
         dirs[:] = [d for d in dirs if d != "__pycache__"]
         rel = Path(folder).relative_to(code_root).as_posix()
-        files += [f"{rel}/{n}" for n in names if n.endswith(CODE_SUFFIXES)]
+        files += [f"{rel}/{n}" for n in names if os.path.splitext(n)[1] in CODE_SUFFIXES]
     return [f for f in sorted(files) if not f.startswith(NOT_NOTE_CODE)] + [
         p for p in LOCKS if (code_root / p).is_file()
     ]

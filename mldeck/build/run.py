@@ -183,6 +183,14 @@ def check_formulas(root: Path, entries: list[Entry], scans: dict[str, Scan] | No
     return future
 
 
+def _formula_problems(formulas: Future[TexReport]) -> list[Problem]:
+    """The formula check's problems, or why it could not finish (a card file changed meanwhile)."""
+    try:
+        return formulas.result().problems
+    except DeckError as exc:
+        return exc.problems
+
+
 def _render_problems(results: dict[str, Rendered], entries: list[Entry]) -> list[Problem]:
     """The render problems of `entries`' texts, at their files' lines, in the entries' order."""
     return [p for c in entries for key in KEYS if (t := c.text(key)) for p in problems_at(results[t], c, key)]
@@ -274,18 +282,16 @@ def prepare_notes(root: Path, opts: BuildOptions, mods: ModTimes | None = None,
         renderer = text_renderer(root, opts.diagrams, opts.quiet, workers)
         try:
             sources, entries, groups = read_project(root, reader, files, workers, renderer)
-        except DeckError:
-            renderer.close()
-            raise
-        formulas = check_formulas(root, entries, reader.formula_scans)
-        try:
-            made = make_notes(root, opts, groups, sources, renderer, mods)
-        except DeckError as exc:  # with the formulas' problems too: every problem in one run
-            raise DeckError(exc.problems + formulas.result().problems) from None
+            formulas = check_formulas(root, entries, reader.formula_scans)
+            try:
+                made = make_notes(root, opts, groups, sources, renderer, mods)
+            except DeckError as exc:  # with the formulas' problems too: every problem in one run
+                raise DeckError(exc.problems + _formula_problems(formulas)) from None
         finally:
             renderer.close()
-    if problems := formulas.result().problems:
+    if problems := _formula_problems(formulas):
         raise DeckError(problems)
+    reader.save()  # texts read back from card files after the first save (entry_cache.py)
     notes = [made.notes[pid] for pid in sorted(made.notes)]
     skipped = [g[0] for pid, g in sorted(groups.items()) if g[0].answer_origin == "missing"]
     check_filters(opts.filters, sources, notes)

@@ -42,6 +42,9 @@ def plain_html(text: str) -> str | None:
     return f"<p>{html.escape(t, quote=False)}</p>"
 
 
+# The package's modules outside render/ that shape a text's HTML (tests/test_render_cache.py
+# checks that every module render/ imports is here or cannot change HTML).
+RENDER_CODE = ("ankimarkup.py", "fences.py", "diagram_kinds.py", "tex/hostile.py", "imagecheck.py")
 RENDER_LIBRARIES = ("markdown", "pymdown-extensions", "pygments", "nh3", *(k.library for k in DIAGRAMS.values()))
 
 
@@ -54,12 +57,8 @@ def render_version() -> str:
     from importlib import metadata
 
     h = hashlib.sha256()
-    pkg = Path(__file__).resolve().parents[1]  # render/ and what its sanitiser imports
-    for path in sorted(pkg.glob("render/*.py")) + [
-        pkg / "ankimarkup.py",
-        pkg / "tex" / "hostile.py",
-        pkg / "imagecheck.py",
-    ]:
+    pkg = Path(__file__).resolve().parents[1]
+    for path in sorted(pkg.glob("render/*.py")) + [pkg / name for name in RENDER_CODE]:
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     for dist in RENDER_LIBRARIES:
         try:

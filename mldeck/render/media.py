@@ -39,12 +39,13 @@ class MediaStore:
 
     def __init__(self, root: Path):
         self.root = root
-        self.media_dir = (root / "media").resolve()
+        self.media_dir = root / "media"
         self.files: dict[str, bytes] = {}  # packaged name -> bytes
         self._by_src: dict[str, str] = {}
         try:  # media/ symlinked out of the project would pack files from anywhere
+            self.media_dir = self.media_dir.resolve()
             self._outside = not self.media_dir.is_relative_to(root.resolve())
-        except (OSError, RuntimeError):
+        except (OSError, RuntimeError):  # a symlink loop
             self._outside = True
 
     def add_bytes(self, data: bytes, suffix: str) -> str:

@@ -52,8 +52,9 @@ def sanitize(html: str) -> str:
 def _clean(html: str) -> str:
     """nh3's cleaning. The attribute filter (a Python call per attribute: every highlighted token
     has a class) only matters when the cleaned HTML has an <img> or a MathJax class, which it
-    shows literally (nh3 writes attribute values with only &, < and quotes escaped), so it runs
-    only then, on the same input: the result is the same as always filtering."""
+    shows literally (nh3 escapes only &, <, >, quotes and no-break spaces in attribute values,
+    never a letter), so it runs only then, on the same input: the result is the same as always
+    filtering."""
     safe = CONTROL.sub("\ufffd", html)
     out = _PLAIN.clean(safe)
     low = out.lower()
