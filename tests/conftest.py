@@ -4,6 +4,8 @@
 - One cache folder for the session (MLDECK_CACHE_DIR), shared by pytest-xdist's workers, so the
   many builds of copies of the project render each text and diagram once; tests about the
   caches themselves unset it.
+- `chromium`: one headless Chromium (playwright) per process for every browser test; it fails
+  without Chromium or playwright, or skips when MLDECK_SKIP_BROWSER is set.
 - `real_deck`: the repository's cards built once into a copy of the project, for tests that only
   read the package; `real_collection`: that package imported once into a real Anki collection,
   for tests that only read it (a test that reviews or imports again makes its own).
@@ -108,3 +110,26 @@ def real_collection(real_deck: RealDeck, tmp_path_factory: pytest.TempPathFactor
     col.first_log = import_apkg(col, real_deck.apkg)  # type: ignore[attr-defined]
     yield col
     col.close()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Headless Chromium (tests/screens.py), started once per process for every test that needs one."""
+    from tests.screens import launch, need_browser
+
+    need_browser()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if os.environ.get("MLDECK_SKIP_BROWSER"):
+            pytest.skip("playwright is not installed and MLDECK_SKIP_BROWSER is set")
+        pytest.fail("playwright is not installed: make test sets up .venv (or set MLDECK_SKIP_BROWSER=1)")
+    playwright = sync_playwright().start()
+    try:
+        browser = launch(playwright)
+    except BaseException:
+        playwright.stop()
+        raise
+    yield browser
+    browser.close()
+    playwright.stop()

@@ -58,7 +58,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from tests.helpers import ROOT, copy_project
-from tests.screens import CHROMIUM
+from tests.screens import CHROMIUM, launch
 
 ASSETS = ROOT / "tools" / "mathjax" / "node_modules"  # npm ci --prefix tools/mathjax (make does it)
 MATHJAX_DIR = ASSETS / "mathjax" / "es5"
@@ -590,28 +590,28 @@ class LayoutResult:
 
 
 class Browser:
-    """Headless Chromium (Debian's) driven by playwright, with every non-local request aborted."""
+    """Headless Chromium (Debian's) driven by playwright, with every non-local request aborted:
+    a context of its own in `browser` (a started playwright Browser, left open by close()), or in
+    one it launches."""
 
-    def __init__(self, device_scale_factor: float = DEVICE_SCALE_FACTOR):
-        from playwright.sync_api import sync_playwright
-
-        if CHROMIUM is None:
-            raise RuntimeError("chromium is not installed (apt-get install chromium)")
+    def __init__(self, device_scale_factor: float = DEVICE_SCALE_FACTOR, browser=None):
         self.remote: list[str] = []  # requests off this machine (aborted)
         self.failed: list[str] = []  # responses >= 400
         self.errors: list[str] = []  # page errors and console errors
-        self._pw = sync_playwright().start()
-        try:
-            self._launch(device_scale_factor)
-        except Exception:
-            self._pw.stop()
-            raise
+        self._pw = None
+        if browser is None:
+            from playwright.sync_api import sync_playwright
 
-    def _launch(self, device_scale_factor: float) -> None:
-        args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--hide-scrollbars"]  # fmt: skip
-        self.browser = self._pw.chromium.launch(executable_path=CHROMIUM, args=args)
-        self.context = self.browser.new_context(
+            if CHROMIUM is None:
+                raise RuntimeError("chromium is not installed (apt-get install chromium)")
+            self._pw = sync_playwright().start()
+            try:
+                browser = launch(self._pw)
+            except BaseException:
+                self._pw.stop()
+                raise
+        self.browser = browser
+        self.context = browser.new_context(
             viewport={"width": PHONE.width, "height": PHONE.height}, device_scale_factor=device_scale_factor
         )
         self.context.route("**/*", self._route)
@@ -639,8 +639,9 @@ class Browser:
 
     def close(self) -> None:
         self.context.close()
-        self.browser.close()
-        self._pw.stop()
+        if self._pw is not None:
+            self.browser.close()
+            self._pw.stop()
 
 
 def typeset(page) -> dict:
@@ -1029,13 +1030,16 @@ def crosscheck_rows(browser: Browser, base: str, pages: dict[str, str], shared, 
     for frame in frames:
         typeset(frame)
     figures: dict[tuple[str, Viewport, str], dict] = {}
+    # The shared page is the same in both passes, so it is measured in the first only: a new
+    # viewport lays out every note again (1.5 s). It was left at the last of VIEWPORTS.
     for state in ("fresh", "warm"):
         if state == "warm":
             for frame in frames:
                 frame.evaluate(WARMUP_JS, WARMUP_TEX)
-        for vp in (PHONE, DESKTOP_NIGHT):
-            shared.set_viewport_size({"width": vp.width, "height": vp.height})
-            shared.evaluate(SET_NIGHT_JS, vp.night)
+        for vp in (DESKTOP_NIGHT, PHONE):
+            if state == "fresh":
+                shared.set_viewport_size({"width": vp.width, "height": vp.height})
+                shared.evaluate(SET_NIGHT_JS, vp.night)
             host.evaluate(
                 "([w, h]) => document.querySelectorAll('iframe').forEach(f => { f.style.width = w + 'px';"
                 " f.style.height = h + 'px'; })",
@@ -1044,7 +1048,8 @@ def crosscheck_rows(browser: Browser, base: str, pages: dict[str, str], shared, 
             for n, frame in zip(notes, frames, strict=True):
                 frame.evaluate(SINGLE_NIGHT_JS, vp.night)
                 figures[(n.card_id, vp, state)] = frame.evaluate(SINGLE_JS)
-                figures[(n.card_id, vp, "shared")] = shared.evaluate(SHARED_JS, n.card_id)
+                if state == "fresh":
+                    figures[(n.card_id, vp, "shared")] = shared.evaluate(SHARED_JS, n.card_id)
     host.close()
     return [
         (n.card_id, vp, *(figures[(n.card_id, vp, state)] for state in ("shared", "fresh", "warm")))

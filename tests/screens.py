@@ -2,6 +2,10 @@
 
 Anki desktop puts `card` and, in night mode, `nightMode` on <body>; AnkiDroid uses
 `night_mode`. The page here does the same with the card HTML the `anki` backend rendered.
+
+The browser is Debian's Chromium driven by playwright: `launch()` starts one, and the suite
+shares one per process (the `chromium` fixture in tests/conftest.py) between the screenshots,
+the preview tests and the phone-layout harness, instead of starting Chromium for every picture.
 """
 
 from __future__ import annotations
@@ -9,13 +13,12 @@ from __future__ import annotations
 import html
 import os
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+# Playwright adds --headless and --hide-scrollbars itself.
 FLAGS = [
-    "--headless",
     "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",
@@ -23,9 +26,14 @@ FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--hide-scrollbars",
-    "--force-device-scale-factor=1",
 ]
+
+
+def launch(playwright):
+    """Headless Chromium (Debian's) from a started playwright: `sync_playwright().start()`."""
+    if CHROMIUM is None:
+        raise RuntimeError("chromium is not installed (apt-get install chromium)")
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
 
 
 def card_page(html: str, css: str, night: bool) -> str:
@@ -39,22 +47,25 @@ def card_page(html: str, css: str, night: bool) -> str:
     )
 
 
-def screenshot(page_html: str, out: Path, media: dict[str, bytes] | None = None, size=(420, 900)) -> Path:
-    """Render `page_html` to a PNG at `out` with headless Chromium; media files sit beside the page."""
-    if CHROMIUM is None:
-        raise RuntimeError("chromium is not installed (apt-get install chromium)")
+def screenshot(browser, page_html: str, out: Path, media: dict[str, bytes] | None = None, size=(420, 900)) -> Path:
+    """Render `page_html` in a window of `size` CSS px (1 device px each) to a PNG at `out`, with
+    `browser` (screens.launch); media files sit beside the page."""
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="mldeck-shot-") as tmp:
         folder = Path(tmp)
         for name, data in (media or {}).items():
             (folder / name).write_bytes(data)
-        page = folder / "card.html"
-        page.write_text(page_html, encoding="utf-8")
-        cmd = [CHROMIUM, *FLAGS, f"--user-data-dir={folder / 'profile'}", f"--window-size={size[0]},{size[1]}",
-               f"--screenshot={out}", page.as_uri()]  # fmt: skip
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-        if proc.returncode != 0 or not out.is_file():
-            raise RuntimeError(f"chromium failed ({proc.returncode}): {proc.stderr[-800:]}")
+        page_file = folder / "card.html"
+        page_file.write_text(page_html, encoding="utf-8")
+        context = browser.new_context(viewport={"width": size[0], "height": size[1]}, device_scale_factor=1)
+        try:
+            page = context.new_page()
+            page.goto(page_file.as_uri(), wait_until="load")
+            page.screenshot(path=str(out), animations="disabled")
+        finally:
+            context.close()
+    if not out.is_file():
+        raise RuntimeError(f"chromium wrote no screenshot at {out}")
     return out
 
 
@@ -68,8 +79,8 @@ def need_browser() -> None:
         pytest.fail("chromium is not installed: apt-get install chromium (or set MLDECK_SKIP_BROWSER=1)")
 
 
-def screenshots_side_by_side(pages: dict[Path, str], media: dict[str, bytes], size: tuple[int, int]) -> None:
-    """One Chromium run for many pages: each in an iframe of `size`, side by side, then cut apart."""
+def screenshots_side_by_side(browser, pages: dict[Path, str], media: dict[str, bytes], size: tuple[int, int]) -> None:
+    """One screenshot for many pages: each in an iframe of `size`, side by side, then cut apart."""
     from PIL import Image
 
     width, height = size
@@ -80,7 +91,7 @@ def screenshots_side_by_side(pages: dict[Path, str], media: dict[str, bytes], si
     )
     grid = f"<!doctype html><html><body style='margin:0;width:{width * len(pages)}px'>{frames}</body></html>"
     with tempfile.TemporaryDirectory() as tmp:
-        whole = screenshot(grid, Path(tmp) / "grid.png", media=media, size=(width * len(pages), height))
+        whole = screenshot(browser, grid, Path(tmp) / "grid.png", media=media, size=(width * len(pages), height))
         image = Image.open(whole)
         for n, out in enumerate(pages):
             out.parent.mkdir(parents=True, exist_ok=True)

@@ -23,7 +23,7 @@ from mldeck.render.media import MediaStore
 from mldeck.render.sanitize import sanitize
 from tests.anki_helpers import build
 from tests.helpers import copy_fixture, copy_project
-from tests.screens import card_page, need_browser, screenshots_side_by_side
+from tests.screens import card_page, screenshots_side_by_side
 
 MERMAID = "flowchart TD\n  a[data] --> b[model]"
 
@@ -156,12 +156,11 @@ def _solid_svg(color: str) -> bytes:
 
 
 @pytest.mark.browser
-def test_night_mode_css_shows_exactly_the_dark_picture(tmp_path: Path):
+def test_night_mode_css_shows_exactly_the_dark_picture(chromium, tmp_path: Path):
     """Red stands in for the light picture, green for the dark one: the CSS must show just one of them,
     with Anki's night-mode class on <body> (desktop: nightMode, AnkiDroid: night_mode) or on an ancestor."""
     from PIL import Image
 
-    need_browser()
     pictures = {"light": diagrams.Picture("light.svg", 200, 100), "dark": diagrams.Picture("dark.svg", 200, 100)}
     fig = figure_html(pictures, "A test figure")
     media = {"light.svg": _solid_svg("#ff0000"), "dark.svg": _solid_svg("#00ff00")}
@@ -173,7 +172,7 @@ def test_night_mode_css_shows_exactly_the_dark_picture(tmp_path: Path):
         card_page(fig, model_css(), night=True).replace("nightMode night_mode", "night_mode"): (0, one),
     }  # fmt: skip
     shots = {tmp_path / f"css-{n}.png": page for n, page in enumerate(pages)}
-    screenshots_side_by_side(shots, media, size=(420, 700))
+    screenshots_side_by_side(chromium, shots, media, size=(420, 700))
     for png, expected in zip(shots, pages.values(), strict=True):
         colors = {rgb: count for count, rgb in Image.open(png).convert("RGB").getcolors(420 * 700)}
         assert (colors.get((255, 0, 0), 0), colors.get((0, 255, 0), 0)) == expected, png.name

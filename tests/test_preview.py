@@ -29,14 +29,6 @@ from mldeck.preview.template import TemplateError, field_is_empty, render
 from .helpers import ROOT, copy_project
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SHOTS = ROOT / "build" / "screenshots"
 ANSWER = FIELDS.index("Answer")
 DIAGRAM_IMG = re.compile(r'<img\b[^>]*\bclass="[^"]*diagram', re.IGNORECASE)
@@ -250,26 +242,24 @@ def test_maths_by_mathjax_when_installed_else_mathml(tmp_path: Path, monkeypatch
 
 
 @pytest.fixture(scope="module")
-def browser_page(site):
+def browser_page(site, request):
     """The preview open in headless Chromium; console errors, page errors and requests recorded."""
-    sync_api = pytest.importorskip("playwright.sync_api")
+    pytest.importorskip("playwright.sync_api")
     if not CHROMIUM.is_file():
         pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
+    browser = request.getfixturevalue("chromium")  # the process's one Chromium (tests/conftest.py)
     out, prepared = site
     errors: list[str] = []
     remote: list[str] = []
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1000, "height": 900}, color_scheme="light")
-        page = context.new_page()
-        page.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
-        page.on("request", lambda r: None if r.url.startswith(("file:", "data:")) else remote.append(r.url))
-        page.goto((out / INDEX).as_uri(), wait_until="load")
-        _math_settled(page)
-        yield page, prepared, errors, remote
-        context.close()
-        browser.close()
+    context = browser.new_context(viewport={"width": 1000, "height": 900}, color_scheme="light")
+    page = context.new_page()
+    page.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+    page.on("request", lambda r: None if r.url.startswith(("file:", "data:")) else remote.append(r.url))
+    page.goto((out / INDEX).as_uri(), wait_until="load")
+    _math_settled(page)
+    yield page, prepared, errors, remote
+    context.close()
 
 
 def _visible(page) -> int:

@@ -23,7 +23,7 @@ from mldeck.render.markdown import take_captions
 from mldeck.render.media import MediaStore
 from tests.anki_helpers import fresh_collection, import_apkg
 from tests.helpers import ROOT
-from tests.screens import card_page, need_browser, screenshots_side_by_side
+from tests.screens import card_page, screenshots_side_by_side
 
 CARDS = ROOT / "cards"
 SHOTS = ROOT / "build" / "screenshots"
@@ -147,10 +147,9 @@ SHOT_CARDS = ("epam-006", "epam-020", "alldus-t04")
 
 
 @pytest.mark.browser
-def test_screenshots_of_diagram_cards_light_and_night(built, tmp_path: Path):
+def test_screenshots_of_diagram_cards_light_and_night(built, chromium, tmp_path: Path):
     from PIL import Image
 
-    need_browser()
     _, apkg = built
     col = fresh_collection(tmp_path / "anki")
     try:
@@ -166,7 +165,7 @@ def test_screenshots_of_diagram_cards_light_and_night(built, tmp_path: Path):
                 pages[SHOTS / f"diagram-{card_id}-{'night' if night else 'light'}.png"] = card_page(
                     answer, model_css(), night
                 )
-        screenshots_side_by_side(pages, media, size=(420, 1500))
+        screenshots_side_by_side(chromium, pages, media, size=(420, 1500))
         for out in pages:
             gray = Image.open(out).convert("L")
             mean = sum(i * n for i, n in enumerate(gray.histogram())) / (gray.width * gray.height)

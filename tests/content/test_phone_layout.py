@@ -80,10 +80,10 @@ def deck(tmp_path_factory, real_deck) -> Deck:
 
 
 @pytest.fixture(scope="module")
-def browser(deck):
-    chromium = Browser()
-    yield chromium
-    chromium.close()
+def browser(deck, chromium):
+    harness = Browser(browser=chromium)  # a context of its own in the process's one Chromium
+    yield harness
+    harness.close()
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import pytest
 
 from mldeck.notetype.model import model_css
 from tests.helpers import ROOT
-from tests.screens import card_page, need_browser, screenshot
+from tests.screens import card_page, screenshot
 
 pytestmark = pytest.mark.browser
 SHOTS = ROOT / "build" / "screenshots"
@@ -22,8 +22,7 @@ CARDS = {"epam-034": "code", "alldus-t20": "math and code", "upwork-022": "edito
 
 
 @pytest.fixture(scope="module")
-def collection(real_collection):
-    need_browser()
+def collection(real_collection, chromium):
     return real_collection
 
 
@@ -38,7 +37,7 @@ def _mean_luminance(png: Path, box=None) -> float:
 
 
 @pytest.mark.parametrize("card_id", sorted(CARDS))
-def test_card_screenshots_light_and_night(collection, card_id: str):
+def test_card_screenshots_light_and_night(collection, chromium, card_id: str):
     (nid,) = collection.find_notes(f'"CardId:{card_id}*"')
     card = collection.get_note(nid).cards()[0]
     html = card.answer()
@@ -49,7 +48,7 @@ def test_card_screenshots_light_and_night(collection, card_id: str):
     shots = {}
     for night in (False, True):
         out = SHOTS / f"{card_id}-{'night' if night else 'light'}.png"
-        shots[night] = screenshot(card_page(html, model_css(), night), out, media=media, size=(420, 1000))
+        shots[night] = screenshot(chromium, card_page(html, model_css(), night), out, media=media, size=(420, 1000))
         assert out.stat().st_size > 5_000
     assert _mean_luminance(shots[False]) > 170  # a light page
     assert _mean_luminance(shots[True]) < 90  # a dark page, not white text boxes on it

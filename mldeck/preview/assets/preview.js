@@ -126,13 +126,13 @@
     return window.matchMedia("(prefers-color-scheme: dark)").matches;
   }
 
+  // Turn a card to its front or back; the caller typesets what is newly shown (once for many).
   function showSide(card, front) {
     card.querySelector(".pv-front").hidden = !front;
     card.querySelector(".pv-back").hidden = front;
     const flip = card.querySelector(".pv-flip");
     flip.setAttribute("aria-pressed", String(front));
     flip.textContent = front ? "Show back" : "Show front";
-    typesetShown();
   }
 
   // MathJax's CHTML rules live in the page's <head>, which shadow roots do not see: every root
@@ -145,10 +145,17 @@
   let queue = Promise.resolve();
   let pending = 0;
 
+  // The shared sheet is replaced only when MathJax has added rules: every root restyles after
+  // a replace, which on a page of hundreds of cards costs far more than the comparison.
+  let copied = "";
+
   function copyRules(mj) {
     const style = mj.chtmlStylesheet(); // attached first, so MathJax adds each glyph's rule to it
     if (!style.isConnected) document.head.appendChild(style);
-    sheet.replaceSync(Array.from(style.sheet.cssRules, (rule) => rule.cssText).join("\n"));
+    const text = Array.from(style.sheet.cssRules, (rule) => rule.cssText).join("\n");
+    if (text === copied) return;
+    sheet.replaceSync(text);
+    copied = text;
   }
 
   function typesetShown() {
@@ -205,6 +212,7 @@
     e.currentTarget.setAttribute("aria-pressed", String(fronts));
     e.currentTarget.textContent = fronts ? "Show backs" : "Show fronts";
     for (const card of cards) showSide(card, fronts);
+    typesetShown();
   });
   $("pv-cards").addEventListener("click", (e) => {
     const target = e.target.closest("button");
@@ -212,6 +220,7 @@
     const card = target.closest(".pv-card");
     if (target.classList.contains("pv-flip")) {
       showSide(card, card.querySelector(".pv-front").hidden);
+      typesetShown();
     } else if (target.classList.contains("pv-topic")) {
       selects.topic.value = target.dataset.topic;
       applyFilters(true);
