@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import html
 import json
 import os
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -312,6 +315,27 @@ def output_path(root: Path, opts: BuildOptions) -> Path:
 
 
 def build_deck(root: Path, opts: BuildOptions) -> BuildResult:
+    """The deck at `opts.out` (or dist/), or DeckError. Python's cycle collector is paused while
+    it runs (see `paused_gc`)."""
+    with paused_gc():
+        return _build_deck(root, opts)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cycle collection inside: a build holds some 100,000 long-lived objects (the caches'
+    rows) and makes few cycles, and each full collection walks them all; at 10,000 cards that
+    was a fifth of a rebuild after one edit. The cycles it leaves are collected afterwards."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _build_deck(root: Path, opts: BuildOptions) -> BuildResult:
     out = output_path(root, opts)
     result = BuildResult(out)
     mods = ModTimes(root, opts.code_root)
