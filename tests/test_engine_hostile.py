@@ -222,7 +222,7 @@ def test_a_poisoned_render_cache_entry_is_a_miss(project: Path, tmp_path: Path):
     assert build(project) == 0
     clean = fields(project / DECK, tmp_path)
     assert poison_render_cache(project) >= 3
-    for path in shards(project / "build" / "cache", "notes", "entries"):  # the later caches too, so
+    for path in shards(project / "build" / "cache", "notes", "entries", "entrytexts"):  # the later caches too, so
         path.unlink()  # the texts are looked up
     assert build(project, "--force") == 0
     assert fields(project / DECK, tmp_path) == clean
@@ -252,7 +252,7 @@ def test_poisoned_entry_and_note_caches_are_ignored(project: Path, tmp_path: Pat
     assert build(project) == 0
     clean = fields(project / DECK, tmp_path)
     poisoned = 0
-    for path in shards(project / "build" / "cache", "notes", "entries"):
+    for path in shards(project / "build" / "cache", "notes", "entries", "entrytexts"):
         data = path.read_bytes()
         poisoned += b"Answer 1" in data
         path.write_bytes(data.replace(b"Answer 1", b"Answer X"))
@@ -303,7 +303,9 @@ def test_build_leading_outside_means_no_cache(project: Path, outside: Path):
 
 def test_a_cache_file_linked_outside_is_not_used(project: Path, outside: Path):
     (project / "build" / "cache").mkdir(parents=True)
-    names = ["texts.sqlite"] + [f"{stem}.{n:x}.bin" for stem in ("entries", "notes", "tex") for n in range(16)]
+    names = ["texts.sqlite"] + [
+        f"{stem}.{n:x}.bin" for stem in ("entries", "entrytexts", "notes", "tex") for n in range(16)
+    ]
     for name in names:
         (project / "build" / "cache" / name).symlink_to(outside / "keep.txt")
     before = listing(outside)
