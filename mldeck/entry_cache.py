@@ -260,3 +260,4 @@ class EntryCache:
         if not self.parsed and self.seen.keys() == self.rows.keys() and self.checked.keys() == self.checks.keys():
             return  # nothing new to remember
         self.file.save(self.seen, self.checked)
+        self.rows, self.checks, self.parsed = dict(self.seen), dict(self.checked), 0  # saved: a second save is free

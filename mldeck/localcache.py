@@ -162,6 +162,7 @@ class SealedShards:
         for n, part in enumerate(parts):
             if n >= len(self._loaded) or part != self._loaded[n]:
                 self.files[n].save(part)
+        self._loaded = parts  # what the files hold now
 
 
 class LazyShards:
