@@ -155,3 +155,33 @@ def test_every_module_the_renderer_uses_is_part_of_the_render_version():
                 if module.startswith("render."):
                     continue  # render/ is hashed whole
                 assert module in hashed | cannot_change_html, f"{path.name} uses mldeck.{module}"
+
+
+def test_rendered_texts_reach_the_cache_while_the_stream_goes_on(tmp_path: Path, monkeypatch):
+    import mldeck.render.cards as rc
+
+    root = copy_project(tmp_path / "p")
+    monkeypatch.setattr(rc, "FLUSH_EVERY", 2)
+    texts = [f"Text *{n}*." for n in range(5)]
+    stream = TextRenderer(root, tmp_path / "cache").render_stream(texts)
+    first = [next(stream) for _ in range(3)]
+    later = TextRenderer(root, tmp_path / "cache")
+    assert dict(later.render_stream(texts[:2])) == dict(first[:2]) and later.hits == 2  # written mid-stream
+    assert len(first) + len(list(stream)) == 5
+
+
+def test_texts_begun_early_but_not_asked_for_are_cached(tmp_path: Path, monkeypatch):
+    import mldeck.workers
+
+    root = copy_project(tmp_path / "p")
+    monkeypatch.setattr(mldeck.workers, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(mldeck.workers, "cores", lambda: 2)
+    texts = [f"Text *{n}*." for n in range(4)]
+    with mldeck.workers.Workers() as workers:
+        renderer = TextRenderer(root, tmp_path / "cache", workers=workers)
+        renderer.start(texts)
+        asked = dict(renderer.render_stream(texts[:2]))
+        renderer.close()
+    assert list(asked) == texts[:2]
+    again = TextRenderer(root, tmp_path / "cache")
+    assert set(again.render_many(texts)) == set(texts) and again.hits == 4 and again.misses == 0
