@@ -191,9 +191,10 @@ class EntryCache:
             row = self.rows.get(name)
             if row is None or row[0] != key:
                 todo.append((name, key))
-        if workers.worth_it(len(todo)):
+        if workers.worth_it(len(todo), parsing=True):
             tasks = [(name, str(sources_dir)) for name, _ in todo]
-            for (name, key), (value, body, checked) in zip(todo, workers.map(_parse_row, tasks), strict=True):
+            parsed = workers.map(_parse_row, tasks, parsing=True)
+            for (name, key), (value, body, checked) in zip(todo, parsed, strict=True):
                 self.fresh[name] = (key, value)
                 if body is not None:
                     self.fresh_bodies[name] = (key, *body)

@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-PARALLEL_FROM = 200  # below this many items, worker start-up costs more than it saves
+PARALLEL_FROM = 200  # texts to render: below this many, worker start-up costs more than it saves
+PARSE_PARALLEL_FROM = 1000  # card files to parse: each is a quarter of a text's work, and a build
+# whose texts are all cached (a copy of the project, a moved checkout) would start workers for them alone
 CHUNK = 50  # items per task sent to a worker: results come back a chunk at a time, so a small
 # chunk lets the caller use the first results early and leaves little to do after the last
 
@@ -30,12 +32,12 @@ class Workers:
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
 
-    def worth_it(self, items: int) -> bool:
-        return items >= PARALLEL_FROM and cores() > 1
+    def worth_it(self, items: int, parsing: bool = False) -> bool:
+        return items >= (PARSE_PARALLEL_FROM if parsing else PARALLEL_FROM) and cores() > 1
 
-    def map(self, fn: Callable[[Any], Any], items: list) -> Iterator:
+    def map(self, fn: Callable[[Any], Any], items: list, parsing: bool = False) -> Iterator:
         """`fn` over `items` in the workers, results in order (in this process when few)."""
-        if not self.worth_it(len(items)):
+        if not self.worth_it(len(items), parsing):
             return map(fn, items)
         if self._pool is None:
             self._pool = ProcessPoolExecutor(

@@ -245,6 +245,7 @@ def test_hostile_files_parsed_in_worker_processes_read_as_they_do_here(tmp_path:
     with deadline(60):
         here = scan_entries(cards, EntryCache(None, files.stats).read, files)
     monkeypatch.setattr(mldeck.workers, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(mldeck.workers, "PARSE_PARALLEL_FROM", 1)
     monkeypatch.setattr(mldeck.workers, "cores", lambda: 2)
     reader = EntryCache(None, files.stats)
     with deadline(60), mldeck.workers.Workers() as workers:

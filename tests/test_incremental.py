@@ -125,6 +125,7 @@ def test_card_files_parsed_in_workers_read_as_they_do_here(project: Path, monkey
     files = CardFiles.scan(project / "cards")
     here = scan_entries(project / "cards", EntryCache(None, files.stats).read, files)
     monkeypatch.setattr(mldeck.workers, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(mldeck.workers, "PARSE_PARALLEL_FROM", 1)
     monkeypatch.setattr(mldeck.workers, "cores", lambda: 2)
     reader = EntryCache(None, files.stats)
     with mldeck.workers.Workers() as workers:
@@ -152,7 +153,8 @@ def test_card_files_parsed_in_workers_read_as_they_do_here(project: Path, monkey
 def test_a_copy_of_the_project_takes_its_notes_from_the_same_cache(tmp_path: Path, monkeypatch):
     """Notes and formula verdicts are cached by the card files' bytes, not their paths: a copy
     of the project (another checkout, or the test suite's many copies) sharing the cache folder
-    renders nothing and makes no note again."""
+    renders nothing, makes no note again and starts no worker process (its card files are parsed
+    in this one: too few to be worth spreading)."""
     monkeypatch.setenv("MLDECK_CACHE_DIR", str(tmp_path / "shared-cache"))
     first = prepare_notes(copy_fixture(tmp_path / "one"), BuildOptions(quiet=True))
     made: list[str] = []
@@ -160,7 +162,10 @@ def test_a_copy_of_the_project_takes_its_notes_from_the_same_cache(tmp_path: Pat
     monkeypatch.setattr(mldeck.build.run, "build_note", lambda group, *a: made.append(group[0].id) or real(group, *a))
     node: list[int] = []
     monkeypatch.setattr(mldeck.tex.mathjax, "check_all", lambda todo: node.append(len(todo)) or [None] * len(todo))
-    again = prepare_notes(copy_fixture(tmp_path / "two"), BuildOptions(quiet=True))
+    monkeypatch.setattr(mldeck.workers, "PARALLEL_FROM", 1)  # rendering would be spread, were there any
+    monkeypatch.setattr(mldeck.workers, "cores", lambda: 2)
+    monkeypatch.setattr(mldeck.workers, "ProcessPoolExecutor", lambda *a, **k: pytest.fail("workers started"))
+    again = prepare_notes(copy_fixture(tmp_path / "two"), BuildOptions(quiet=True))  # its 14 files parsed here
     assert made == [] and node == [] and again.rendered == 0
     assert [n.fields for n in again.notes] == [n.fields for n in first.notes]
 
@@ -196,16 +201,20 @@ def test_a_cold_build_renders_while_it_validates(project: Path, monkeypatch):
     if mldeck.workers.cores() < 2:
         pytest.skip("one core: nothing is spread")
     monkeypatch.setattr(mldeck.workers, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(mldeck.workers, "PARSE_PARALLEL_FROM", 1)
     events: list[str] = []
     real_validate, real_map = mldeck.build.run.validate, mldeck.workers.Workers.map
     monkeypatch.setattr(mldeck.build.run, "validate", lambda *a: events.append("validate") or real_validate(*a))
     monkeypatch.setattr(
-        mldeck.workers.Workers, "map", lambda s, fn, items: events.append(fn.__name__) or real_map(s, fn, items)
+        mldeck.workers.Workers,
+        "map",
+        lambda s, fn, items, **k: events.append(fn.__name__) or real_map(s, fn, items, **k),
     )
     spread = prepare_notes(project, BuildOptions(quiet=True))
     assert events == ["_parse_row", "_worker_render", "validate"]
     shutil.rmtree(project / "build" / "cache")
     monkeypatch.setattr(mldeck.workers, "PARALLEL_FROM", 10**9)
+    monkeypatch.setattr(mldeck.workers, "PARSE_PARALLEL_FROM", 10**9)
     assert prepare_notes(project, BuildOptions(quiet=True)).notes == spread.notes
 
 
@@ -234,6 +243,7 @@ def test_a_cold_build_that_fails_validation_leaves_no_worker_running(project: Pa
     if mldeck.workers.cores() < 2:
         pytest.skip("one core: nothing is spread")
     monkeypatch.setattr(mldeck.workers, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(mldeck.workers, "PARSE_PARALLEL_FROM", 1)
     text = (project / EDITED).read_text(encoding="utf-8")
     (project / "cards" / "epam" / "952-same-id.md").write_text(text, encoding="utf-8")  # a duplicate id
     with pytest.raises(DeckError, match="epam-006"):
