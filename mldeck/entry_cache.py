@@ -250,8 +250,9 @@ class EntryCache:
         entry = read_entry(path)
         if entry.digest != digest:
             raise DeckError([Problem(path, 1, "the file changed while the build read it: build again")])
-        self.new_bodies[name] = (key, *_body(entry))
-        return _body(entry)
+        texts, lines = _body(entry)
+        self.new_bodies[name] = (key, texts, lines)
+        return texts, lines
 
     def save(self) -> None:
         """Keep the rows of the files read this time (deleted cards drop out)."""

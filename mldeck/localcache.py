@@ -122,6 +122,12 @@ def shard_of(key: str, shards: int) -> int:
     return zlib.crc32(key.encode("utf-8", "surrogateescape")) % shards
 
 
+def _shard_files(folder: Path | None, stem: str, version: str, shards: int) -> list[SealedFile]:
+    """`stem`.0.bin … sealed with one reading of the folder's key."""
+    seal = Seal(folder)
+    return [SealedFile(folder, f"{stem}.{n:x}.bin", version, seal) for n in range(shards)]
+
+
 class SealedShards:
     """Dicts of plain data that share their keys (say, a file's parse and its verdicts), kept
     in `SHARDS` sealed files by a hash of the key: `save` writes only the shards whose rows
@@ -132,8 +138,7 @@ class SealedShards:
     SHARDS = 16
 
     def __init__(self, folder: Path | None, stem: str, version: str, maps: int = 1):
-        seal = Seal(folder)  # one key read for all the shards
-        self.files = [SealedFile(folder, f"{stem}.{n:x}.bin", version, seal) for n in range(self.SHARDS)]
+        self.files = _shard_files(folder, stem, version, self.SHARDS)
         self.path = self.files[0].path
         self.maps = maps
         self._loaded: list[tuple[dict, ...]] = []
@@ -171,9 +176,7 @@ class LazyShards:
     did not change). `save` rewrites only the shards that get a new or changed row."""
 
     def __init__(self, folder: Path | None, stem: str, version: str):
-        seal = Seal(folder)
-        self.files = [SealedFile(folder, f"{stem}.{n:x}.bin", version, seal) for n in range(SealedShards.SHARDS)]
-        self.path = self.files[0].path
+        self.files = _shard_files(folder, stem, version, SealedShards.SHARDS)
         self._read: dict[int, dict] = {}
 
     def _shard(self, n: int) -> dict:

@@ -209,8 +209,8 @@ class _Made:
     media: dict[str, bytes] = field(default_factory=dict)
 
 
-def _texts(group: list[Entry]) -> list[str]:
-    return [t for c in group for key in KEYS if (t := c.text(key))]
+def _texts(entries: list[Entry]) -> list[str]:
+    return [t for c in entries for key in KEYS if (t := c.text(key))]
 
 
 def _from_cache(cache: NoteCache, keys: dict[str, str], renderer: TextRenderer, groups: dict[str, list[Entry]],
@@ -250,17 +250,18 @@ def make_notes(root: Path, opts: BuildOptions, groups: dict[str, list[Entry]], s
 
     def make(pid: str) -> None:
         group = live[pid]
-        if any(results[t].problems for t in _texts(group)):
+        texts = _texts(group)
+        if any(results[t].problems for t in texts):
             return  # reported with the others below
-        used = {src: name for t in _texts(group) for src, name in results[t].used.items()}
+        used = {src: name for t in texts for src, name in results[t].used.items()}
         note = build_note(group, sources, lambda text, _e, _k: results[text].html, opts.split, 0)
         made.used[pid] = list(used)
         made.notes[pid] = note.with_mod(mods.note_mod(group, made.used[pid]))
-        made.media.update({n: d for t in _texts(group) for n, d in results[t].media.items()})
+        made.media.update({n: d for t in texts for n, d in results[t].media.items()})
         if pid in keys:
             cache.keep(keys[pid], CachedNote(note, used))
 
-    for text, result in renderer.render_stream(t for c in entries for key in KEYS if (t := c.text(key))):
+    for text, result in renderer.render_stream(_texts(entries)):
         results[text] = result
         for pid in needed_by.get(text, ()):
             waiting[pid].discard(text)
