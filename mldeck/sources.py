@@ -21,6 +21,7 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # \x1f is Anki's field separa
 NAME_RX = re.compile(r"^[a-z][a-z0-9]*$")
 LABEL_RX = re.compile(r"^[a-z]?$")
 MAX_VALUE = 2000  # characters in one value
+MAX_DEPTH = 32  # nested lists and mappings in a source file (PyYAML's composer recurses: 1 s to fail at ~1,000)
 
 
 @dataclass(frozen=True)
@@ -63,12 +64,28 @@ class Source:
 
 
 class _NoAliasLoader(yaml.SafeLoader):
-    """Safe YAML without anchors and aliases: an alias bomb in a source file is an error, not a MemoryError."""
+    """Safe YAML without anchors and aliases (an alias bomb in a source file is an error, not a
+    MemoryError), nested at most MAX_DEPTH deep (an error at its line, not a deep recursion)."""
+
+    depth = 0
+
+    def fetch_flow_collection_start(self, TokenClass):  # noqa: ANN001, N803 - PyYAML's signature
+        if self.flow_level >= MAX_DEPTH:  # "[[[[…" fails here, before the scanner's quadratic work
+            raise yaml.scanner.ScannerError(None, None, f"nested more than {MAX_DEPTH} deep", self.get_mark())
+        return super().fetch_flow_collection_start(TokenClass)
 
     def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
         if self.check_event(yaml.AliasEvent):
             raise yaml.composer.ComposerError(None, None, "aliases are not allowed", self.peek_event().start_mark)
-        return super().compose_node(parent, index)
+        if self.depth >= MAX_DEPTH:
+            raise yaml.composer.ComposerError(
+                None, None, f"nested more than {MAX_DEPTH} deep", self.peek_event().start_mark
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def _read(meta_path: Path) -> tuple[dict, str]:

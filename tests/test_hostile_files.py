@@ -223,7 +223,11 @@ BROKEN_SOURCES = [
         lambda p: p.write_text(p.read_text() + "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a]\n"),
         "aliases are not allowed",
     ),  # fmt: skip
-    ("deep", lambda p: p.write_text(p.read_text() + "deep: " + "[" * 5000 + "]" * 5000 + "\n"), "malformed YAML"),
+    (
+        "deep",
+        lambda p: p.write_text(p.read_text() + "deep: " + "[" * 5000 + "]" * 5000 + "\n"),
+        "malformed YAML: nested more than 32 deep",
+    ),  # fmt: skip
     ("list", lambda p: p.write_text("- a\n- b\n"), "expected a mapping"),
     ("empty", lambda p: p.write_text(""), "expected a mapping"),
     ("folder", lambda p: (p.unlink(), p.mkdir()), "missing source metadata file"),
