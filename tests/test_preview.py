@@ -1,9 +1,11 @@
 """`build_deck.py preview`: the static card preview site.
 
 Unit tests cover the Anki template subset, TeX -> MathML and the page's search text. The
-browser tests build the preview from a temporary copy of the project, open it from file:// in
-headless Chromium (Debian's, driven by playwright) with no network, and use it as a person
-would: filters, search, night mode, front/back. They leave screenshots of a code card and a
+browser tests build the preview of the fixed test corpus (tests/fixtures/project: 14 cards from
+every source and level, with formulas, code and diagrams), open it from file:// in headless
+Chromium (Debian's, driven by playwright) with no network, and use it as a person would:
+filters, search, night mode, front/back. They test the page, not the repository's cards, whose
+every note tests/content/test_phone_layout.py typesets with Anki's MathJax. They leave screenshots of a code card and a
 diagram card, light and night, in build/screenshots/preview-*.png for a person to look at.
 """
 
@@ -26,7 +28,7 @@ from mldeck.preview.page import plain_text
 from mldeck.preview.site import INDEX, MARKER, build_preview
 from mldeck.preview.template import TemplateError, field_is_empty, render
 
-from .helpers import ROOT, copy_project
+from .helpers import ROOT, copy_fixture, copy_project
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "build" / "screenshots"
@@ -148,8 +150,8 @@ def test_plain_text_for_search() -> None:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory):
-    """The preview of a temporary copy of the project, built through the CLI; and its notes."""
-    root = copy_project(tmp_path_factory.mktemp("preview"), with_cards=True)
+    """The preview of a copy of the test corpus, built through the CLI; and its notes."""
+    root = copy_fixture(tmp_path_factory.mktemp("preview") / "proj")
     assert main(["--root", str(root), "preview", "--quiet"]) == 0
     prepared = prepare_notes(root, BuildOptions(quiet=True))
     assert prepared.notes, "the project has no notes to preview"
