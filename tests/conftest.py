@@ -33,7 +33,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 # `make test` runs the suite in one process per core (pytest-xdist, --dist loadgroup). The tests
 # of each module below go to one process together, so the expensive module fixture they share
-# is made once: the phone-layout page typeset by MathJax, every card diagram drawn twice, the
+# is made once: the phone-layout page typeset by MathJax, every card diagram read back, the
 # preview site and its browser, the hostile tests' base deck. Every other test is sent on its
 # own; the session's `real_deck` is built in each process that needs it (cheap with the shared
 # cache). pytest 9.2 hides `xdist_group` marks from pytest-xdist 3.8
