@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,12 +85,31 @@ class RealDeck:
     apkg: Path  # its deck, built once for the session: read it, never write it
 
 
+@contextmanager
+def one_at_a_time(lock: Path) -> Iterator[None]:
+    """Hold `lock` (an exclusive file lock; none where fcntl is missing) while the block runs."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no lock, each process builds on its own
+        yield
+        return
+    with lock.open("a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
 def real_deck(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> RealDeck:
     from tests.anki_helpers import build
 
     root = copy_project(tmp_path_factory.mktemp("real") / "proj", with_cards=True)
-    apkg = build(root, root / "dist" / "deck.apkg")
+    # The processes build one after the other: the first fills the shared cache, and the others
+    # then take every text and diagram from it (two cold builds at once would both render all).
+    with one_at_a_time(shared_cache.parent / "real-deck.lock"):
+        apkg = build(root, root / "dist" / "deck.apkg")
     return RealDeck(root, apkg)
 
 
