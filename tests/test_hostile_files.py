@@ -250,6 +250,31 @@ def test_broken_source_metadata_is_an_error_at_its_file(project: Path, name: str
         assert message in proc.stdout + proc.stderr, (command, proc.stdout + proc.stderr)
 
 
+@pytest.mark.parametrize(
+    "nested",
+    [
+        "deep: " + "[" * 5000 + "]" * 5000,  # flow: refused by the scanner
+        "deep: " + "{a: " * 5000 + "1" + "}" * 5000,
+        "deep:\n  " + "- " * 5000 + "x",  # block sequences on one line: refused by the composer
+        "deep:\n" + "".join(" " * i + f"k{i}:\n" for i in range(1, 200)) + " " * 200 + "x",
+    ],
+    ids=["flow-lists", "flow-mappings", "block-inline", "block-indented"],
+)
+def test_a_source_nested_too_deep_is_refused_at_its_line(tmp_path: Path, nested: str):
+    from mldeck.errors import DeckError
+    from mldeck.sources import MAX_DEPTH, _read
+
+    path = tmp_path / "source.yaml"
+    path.write_text("title: T\npublisher: P\n" + nested + "\n", encoding="utf-8")
+    with pytest.raises(DeckError) as caught:
+        _read(path)
+    (problem,) = caught.value.problems
+    assert problem.message == f"malformed YAML: nested more than {MAX_DEPTH} deep"
+    assert problem.line >= 3 and problem.path == path  # on the nested value, not line 1
+    path.write_text("title: T\nsections: {a: [[1, 2], {b: [x]}]}\n", encoding="utf-8")
+    assert _read(path)[0]["sections"] == {"a": [[1, 2], {"b": ["x"]}]}  # a few levels are fine
+
+
 def test_a_media_file_name_that_is_not_utf8_does_not_stop_the_build(project: Path):
     (project / os.fsdecode(b"media/\xff.png")).write_bytes(png_bytes())
     proc = run_script(project, "build", "--quiet")  # a new process: its stdout and stderr are real pipes
