@@ -316,7 +316,7 @@ def test_filters_and_search_show_the_matching_cards(browser_page) -> None:
     by_topic = sum(f"ml-interview::topic::{topic}" in n.tags for n in notes)
     word = "gradient"
     by_word = sum(word in _note_text(n) for n in notes)
-    other = "weight"
+    other = "features"
     by_other = sum(other in _note_text(n) for n in notes)
     by_words = sum(word in _note_text(n) and other in _note_text(n) for n in notes)
     assert 0 < by_source < len(notes) and 0 < by_level < len(notes) and 0 < by_word < len(notes)
