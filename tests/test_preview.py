@@ -555,6 +555,8 @@ def test_screenshot_diagram_card(browser_page) -> None:
     assert imgs.count() >= 1
     loaded = imgs.evaluate_all("els => els.map(i => i.complete && i.naturalWidth > 0)")
     assert all(loaded), "a diagram picture did not load from the preview folder"
-    light, night = _shoot(page, note.entry_id, "diagram")
+    imgs.evaluate_all("els => els.forEach(i => { const d = i.closest('details'); if (d) d.open = true; })")
+    assert any(imgs.evaluate_all("els => els.map(i => i.getBoundingClientRect().height > 0)"))  # one theme's shows
+    light, night = _shoot(page, note.entry_id, "diagram")  # the figure opened, for a person to look at
     assert light.read_bytes() != night.read_bytes()
     assert errors == []
