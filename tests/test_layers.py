@@ -7,6 +7,7 @@ modules has no cycle, and no module imports one of a later stage.
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "mldeck"
@@ -55,8 +56,14 @@ def _is_module(name: str) -> bool:
     return base.with_suffix(".py").is_file() or (base / "__init__.py").is_file()
 
 
+@functools.cache
+def _graph() -> tuple[tuple[str, frozenset[str]], ...]:
+    return tuple((module_name(p), frozenset(imports_of(p))) for p in sorted(PACKAGE.rglob("*.py")))
+
+
 def graph() -> dict[str, set[str]]:
-    return {module_name(p): imports_of(p) for p in sorted(PACKAGE.rglob("*.py"))}
+    """Module -> the mldeck modules it imports (each file parsed once a process; a fresh copy each call)."""
+    return {m: set(targets) for m, targets in _graph()}
 
 
 def stage(module: str) -> int:
