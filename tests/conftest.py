@@ -79,6 +79,32 @@ def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ["MLDECK_CACHE_DIR"] = previous
 
 
+# Diagrams each test process has drawn: (language, source, theme) -> SVG, for `diagrams_memoized`.
+_DRAWN: dict[tuple[str, str, str], str] = {}
+
+
+@pytest.fixture()
+def diagrams_memoized(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The diagram engines draw each (language, source, theme) once in this test process; later
+    requests for it get the same SVG without a round trip to the engines' child process. For
+    the modules about caches and workers, whose tests start with empty caches and would each draw
+    the fixture's diagrams again (about 0.1 s a picture). Only what this process draws is kept,
+    worker processes still draw for themselves, and a refused diagram is asked for every time.
+    The engines themselves, their bounds and their determinism are tested without it
+    (test_diagrams.py, test_engine_hostile.py, content/test_card_diagrams.py)."""
+    from mldeck.render import sandbox
+
+    real = sandbox.Sandbox.render
+
+    def render(self: sandbox.Sandbox, language: str, source: str, theme: str) -> str:
+        key = (language, source, theme)
+        if key not in _DRAWN:
+            _DRAWN[key] = real(self, language, source, theme)
+        return _DRAWN[key]
+
+    monkeypatch.setattr(sandbox.Sandbox, "render", render)
+
+
 @dataclass(frozen=True)
 class RealDeck:
     root: Path  # a copy of the project with the repository's cards

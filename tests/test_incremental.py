@@ -27,6 +27,9 @@ from tests.helpers import copy_fixture
 
 EDITED = "cards/epam/006-explain-k-means-clustering-and-its-applications.md"
 
+# Every test starts from empty caches: the fixture's diagrams are drawn once a process (conftest.py).
+pytestmark = pytest.mark.usefixtures("diagrams_memoized")
+
 
 @pytest.fixture()
 def project(tmp_path: Path, monkeypatch) -> Path:

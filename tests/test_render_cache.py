@@ -5,12 +5,17 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from mldeck.entries import read_entries
 from mldeck.render.cards import TextRenderer, plain_html
 from mldeck.render.markdown import Renderer
 from mldeck.render.media import MediaStore
 from tests.anki_helpers import build
 from tests.helpers import FIXTURE, copy_fixture, copy_project
+
+# Most tests start from empty caches: the fixture's diagrams are drawn once a process (conftest.py).
+pytestmark = pytest.mark.usefixtures("diagrams_memoized")
 
 
 def test_fast_path_equals_markdown_on_every_question_and_context(tmp_path: Path):
