@@ -131,7 +131,7 @@ def test_the_strategy_reaches_the_tricky_parts():
     """Guard against a strategy that silently stopped generating fences and headings in code."""
     seen = set()
 
-    @settings(max_examples=50 * SCALE, deadline=None, database=None)
+    @settings(max_examples=20 * SCALE, deadline=None, database=None)  # all three show within 10
     @given(cards())
     def collect(card: Entry):
         for part in card.texts.values():
