@@ -5,8 +5,9 @@ browser tests build the preview of the fixed test corpus (tests/fixtures/project
 every source and level, with formulas, code and diagrams), open it from file:// in headless
 Chromium (Debian's, driven by playwright) with no network, and use it as a person would:
 filters, search, night mode, front/back. They test the page, not the repository's cards, whose
-every note tests/content/test_phone_layout.py typesets with Anki's MathJax. They leave screenshots of a code card and a
-diagram card, light and night, in build/screenshots/preview-*.png for a person to look at.
+every note tests/content/test_phone_layout.py typesets with Anki's MathJax. They leave
+screenshots of a code card and a diagram card, light and night, in
+build/screenshots/preview-*.png for a person to look at.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from mldeck.preview.template import TemplateError, field_is_empty, render
 
 from .helpers import ROOT, copy_fixture, copy_project
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "build" / "screenshots"
 ANSWER = FIELDS.index("Answer")
 DIAGRAM_IMG = re.compile(r'<img\b[^>]*\bclass="[^"]*diagram', re.IGNORECASE)
@@ -244,16 +244,13 @@ def test_maths_by_mathjax_when_installed_else_mathml(tmp_path: Path, monkeypatch
 
 
 @pytest.fixture(scope="module")
-def browser_page(site, request):
-    """The preview open in headless Chromium; console errors, page errors and requests recorded."""
-    pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.is_file():
-        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
-    browser = request.getfixturevalue("chromium")  # the process's one Chromium (tests/conftest.py)
+def browser_page(site, chromium):
+    """The preview open in headless Chromium (the process's one: tests/conftest.py); console
+    errors, page errors and requests recorded."""
     out, prepared = site
     errors: list[str] = []
     remote: list[str] = []
-    context = browser.new_context(viewport={"width": 1000, "height": 900}, color_scheme="light")
+    context = chromium.new_context(viewport={"width": 1000, "height": 900}, color_scheme="light")
     page = context.new_page()
     page.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(f"page error: {e}"))

@@ -48,7 +48,6 @@ from tests.layout import (
     svg_text_sizes,
     svg_text_sizes_in_browser,
 )
-from tests.screens import CHROMIUM
 
 pytestmark = pytest.mark.browser
 
@@ -56,25 +55,18 @@ MAX_SCREENS = 2  # no note taller than this many phone screens, <details> closed
 ONE_SCREEN_SHARE = 0.90  # the issue's target: this share of notes within one phone screen
 
 
-def _need_browser_and_mathjax() -> None:
-    missing = []
-    if CHROMIUM is None:
-        missing.append("chromium is not installed: apt-get install chromium")
+def _need_mathjax() -> None:
+    """Chromium and playwright are the `chromium` fixture's to check (tests/conftest.py)."""
     if not (MATHJAX_DIR / MATHJAX_SCRIPT).is_file() or not (ROBOTO_DIR / "400.css").is_file():
-        missing.append("MathJax or Roboto is not installed: make test (or npm ci --prefix tools/mathjax)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing.append("playwright is not installed: make test sets up .venv")
-    if missing:
+        missing = "MathJax or Roboto is not installed: make test (or npm ci --prefix tools/mathjax)"
         if os.environ.get("MLDECK_SKIP_BROWSER"):
-            pytest.skip("; ".join(missing) + " (MLDECK_SKIP_BROWSER is set)")
-        pytest.fail("; ".join(missing) + " (or set MLDECK_SKIP_BROWSER=1)")
+            pytest.skip(missing + " (MLDECK_SKIP_BROWSER is set)")
+        pytest.fail(missing + " (or set MLDECK_SKIP_BROWSER=1)")
 
 
 @pytest.fixture(scope="module")
-def deck(tmp_path_factory, real_deck) -> Deck:
-    _need_browser_and_mathjax()
+def deck(tmp_path_factory, real_deck, chromium) -> Deck:
+    _need_mathjax()
     apkg = os.environ.get("MLDECK_LAYOUT_APKG")
     return load_deck(tmp_path_factory.mktemp("layout"), Path(apkg) if apkg else real_deck.apkg)
 
