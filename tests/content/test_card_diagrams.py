@@ -18,6 +18,7 @@ import pytest
 from mldeck import fences
 from mldeck.localcache import cache_dir
 from mldeck.notetype.model import model_css
+from mldeck.render.cards import make_diagram_renderer
 from mldeck.render.code import DIAGRAM_LANGS
 from mldeck.render.diagrams import THEMES, DiagramCache
 from mldeck.render.markdown import take_captions
@@ -69,8 +70,8 @@ def render_all(cache: DiagramCache, order: list[CardFence]) -> dict[tuple[str, s
 def rendered(real_deck, tmp_path_factory) -> dict[tuple[str, str], bytes]:
     """Every fence in both themes as the deck's build drew it: read back from the render cache
     that building `real_deck` filled (a fence it lacks is drawn now)."""
-    folder = cache_dir(real_deck.root)
-    cache = DiagramCache(folder / "diagrams" if folder else None, MediaStore(tmp_path_factory.mktemp("media")))
+    cache = make_diagram_renderer(cache_dir(real_deck.root), True, MediaStore(tmp_path_factory.mktemp("media")))
+    assert isinstance(cache, DiagramCache), "the diagram engines are not installed"
     return render_all(cache, FENCES)
 
 
