@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from mldeck.errors import DeckError
 from mldeck.imagecheck import image_problem
+from mldeck.sources import MAX_DEPTH, _read
 from tests.helpers import copy_project, run_cli, run_script
 from tests.test_hostile import DECK, card_text
 from tests.test_hostile_content import png_bytes, refused_at
@@ -261,9 +263,6 @@ def test_broken_source_metadata_is_an_error_at_its_file(project: Path, name: str
     ids=["flow-lists", "flow-mappings", "block-inline", "block-indented"],
 )
 def test_a_source_nested_too_deep_is_refused_at_its_line(tmp_path: Path, nested: str):
-    from mldeck.errors import DeckError
-    from mldeck.sources import MAX_DEPTH, _read
-
     path = tmp_path / "source.yaml"
     path.write_text("title: T\npublisher: P\n" + nested + "\n", encoding="utf-8")
     with pytest.raises(DeckError) as caught:
